@@ -1,0 +1,28 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_STORE := zwgk-data
+
+.PHONY: demo test stress bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(DEMO_STORE)
+	$(BIN)/zwgk --store $(DEMO_STORE) load examples/ledgers
+	$(BIN)/zwgk --store $(DEMO_STORE) ledgers
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+stress: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+clean:
+	rm -rf $(VENV) $(DEMO_STORE) build dist *.egg-info

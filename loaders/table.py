@@ -1,0 +1,281 @@
+"""Table recovery shared by every tabular layout.
+
+A layout reader only finds the header and the cells; this module decides what each column means
+(from the header's words, looked up in ``columns.json``), fills vertically merged cells, and turns
+rows into task records. Keeping these rules in one place is what makes a new layout cheap and
+lets the rules be tested once."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..resources import read_text
+from .model import Role, TaskRecord, UnitCell
+from .outline import heading
+
+INDICATOR = "indicator"
+TASK = "task"
+NUMBER = "number"
+LEAD = "lead"
+RESPONSIBLE = "responsible"
+COOPERATING = "cooperating"
+DEADLINE = "deadline"
+CHANNEL = "channel"
+REMARK = "remark"
+UNKNOWN = "unknown"
+
+UNIT_ROLES = {LEAD: Role.LEAD, RESPONSIBLE: Role.RESPONSIBLE, COOPERATING: Role.COOPERATING}
+# Columns whose empty cells are read as vertically merged with the cell above.
+INHERITABLE = {INDICATOR, LEAD, RESPONSIBLE, COOPERATING, DEADLINE, CHANNEL, REMARK}
+
+_WS = re.compile(r"\s+")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+
+
+def join_cjk(text: str) -> str:
+    """Join the pieces of a cell that Word, PDF or a web page split: whitespace between two
+    Chinese characters is a line-wrap artefact, other runs of whitespace become one space."""
+    text = _CJK_GAP.sub("", text.strip())
+    return _WS.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Column:
+    role: str
+    title: str
+    level: int | None = None
+    """For indicator columns, 1 for the outermost."""
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[tuple[str, str], ...]:
+    """(title, role) pairs, longest title first so that 牵头责任单位 wins over 责任单位."""
+    meta = json.loads(read_text("loaders", "columns.json"))
+    pairs = [
+        (title, column["name"])
+        for column in meta["tableSchema"]["columns"]
+        for title in column["titles"]["zh"]
+    ]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def column_role(title: str) -> str:
+    """The role a header title names, ``unknown`` when no synonym fits."""
+    key = _WS.sub("", title)
+    if not key:
+        return UNKNOWN
+    for synonym, role in _synonyms():
+        if key == synonym:
+            return role
+    for synonym, role in _synonyms():
+        if len(synonym) >= 2 and key.endswith(synonym):
+            return role
+    return UNKNOWN
+
+
+def header_score(cells: list[str]) -> int:
+    """How many cells of a candidate header row name a known column role."""
+    return sum(1 for cell in cells if column_role(cell) != UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Header:
+    columns: tuple[Column, ...]
+    unknown: tuple[str, ...]
+
+    def index(self, role: str) -> list[int]:
+        return [i for i, column in enumerate(self.columns) if column.role == role]
+
+
+def read_header(titles: list[str]) -> Header:
+    """Column roles for a header row.
+
+    An empty title right of a known one is the second half of a horizontally merged header cell
+    (重点任务 spanning two columns) and continues its role. When no column holds the task text,
+    the innermost indicator column does (a 二级指标 that reads as the task itself). When there
+    is no lead column, the responsibility column names the lead units."""
+    roles: list[str] = []
+    unknown: list[str] = []
+    for i, title in enumerate(titles):
+        role = column_role(title)
+        if role == UNKNOWN and not title.strip() and i > 0 and roles[i - 1] == INDICATOR:
+            role = INDICATOR
+        if role == UNKNOWN and title.strip():
+            unknown.append(title.strip())
+        roles.append(role)
+    if TASK not in roles and INDICATOR in roles:
+        last = max(i for i, role in enumerate(roles) if role == INDICATOR)
+        roles[last] = TASK
+    if LEAD not in roles and RESPONSIBLE in roles:
+        roles = [LEAD if role == RESPONSIBLE else role for role in roles]
+    level = 0
+    columns = []
+    for title, role in zip(titles, roles):
+        if role == INDICATOR:
+            level += 1
+            columns.append(Column(role=role, title=join_cjk(title), level=level))
+        else:
+            columns.append(Column(role=role, title=join_cjk(title)))
+    return Header(columns=tuple(columns), unknown=tuple(unknown))
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int
+
+
+@dataclass
+class Grid:
+    """Rows of cells aligned to a header. ``None`` or an empty cell is read as merged.
+
+    ``block_starts`` are the row indexes where a merge cannot continue from above (a page break
+    in a dump, a blank line between the sections of a table); row 0 always starts a block."""
+
+    header: Header
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    block_starts: set[int] | None = None
+
+
+def _text(cell: Cell | None) -> str:
+    return join_cjk(cell.text) if cell is not None else ""
+
+
+def _blocks(grid: Grid) -> list[tuple[int, int]]:
+    """Merge scopes as (start, stop) row ranges. Without layout hints a block starts wherever the
+    outermost indicator column is filled: a merged cell does not cross that boundary."""
+    starts = set(grid.block_starts or ())
+    starts.add(0)
+    if grid.block_starts is None:
+        first = next(iter(grid.header.index(INDICATOR)), None)
+        if first is not None:
+            starts |= {i for i, row in enumerate(grid.rows) if _text(row[first])}
+    ordered = sorted(s for s in starts if s < len(grid.rows))
+    return [(s, e) for s, e in zip(ordered, ordered[1:] + [len(grid.rows)])]
+
+
+def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
+    """Each cell as (text, line, inherited). Empty inheritable cells take the value above within
+    their block; an indicator cell empty at the top of its block takes the first value below it
+    (a heading printed on the middle row of its merged block)."""
+    width = len(grid.header.columns)
+    out = [[(_text(row[i]) if i < len(row) else "", (row[i].line if i < len(row) and row[i] else 0), False)
+            for i in range(width)] for row in grid.rows]
+    for start, stop in _blocks(grid):
+        for col, column in enumerate(grid.header.columns):
+            if column.role not in INHERITABLE:
+                continue
+            if column.role == INDICATOR:
+                below = next((out[r][col] for r in range(start, stop) if out[r][col][0]), None)
+                for r in range(start, stop):
+                    if out[r][col][0]:
+                        break
+                    if below is not None:
+                        out[r][col] = (below[0], below[1], True)
+            above = None
+            for r in range(start, stop):
+                if out[r][col][0]:
+                    above = out[r][col]
+                elif above is not None:
+                    out[r][col] = (above[0], above[1], True)
+    return out
+
+
+def grid_to_tasks(grid: Grid) -> list[TaskRecord]:
+    """One task per row that has task text; a row with no task text but with units continues the
+    task above (a cell that spans two rows is one task with both rows' units)."""
+    filled = fill_merged(grid)
+    columns = grid.header.columns
+    tasks: list[TaskRecord] = []
+    for raw, row in zip(grid.rows, filled):
+        task_cells = [row[i] for i, c in enumerate(columns) if c.role == TASK and not _merged(raw, i)]
+        text = "".join(t for t, _, _ in task_cells if t)
+        units = [
+            UnitCell(text=t, role=UNIT_ROLES[c.role], line=line or 0, inherited=inh)
+            for (t, line, inh), c in zip(row, columns)
+            if c.role in UNIT_ROLES and t
+        ]
+        if not text:
+            if tasks and units:
+                _add_units(tasks[-1], [u for u in units if not u.inherited])
+            continue
+        line = min((ln for t, ln, _ in task_cells if t and ln), default=0)
+        indicators = tuple(
+            _indicator_label(t) for (t, _, _), c in zip(row, columns) if c.role == INDICATOR and t
+        )
+        number = next((t for (t, _, _), c in zip(row, columns) if c.role == NUMBER and t), None)
+        deadline = next(((t, inh) for (t, _, inh), c in zip(row, columns) if c.role == DEADLINE and t), None)
+        channel = next((t for (t, _, _), c in zip(row, columns) if c.role == CHANNEL and t), None)
+        remarks = [t for (t, _, _), c in zip(row, columns) if c.role == REMARK and t]
+        inherited = {
+            field_name
+            for (t, _, inh), c in zip(row, columns)
+            if inh and t
+            for field_name in (_FIELD_OF_ROLE.get(c.role, ()),)
+            if field_name
+        }
+        task_number, text = _split_number(number, text)
+        tasks.append(
+            TaskRecord(
+                text=text,
+                line=line,
+                end_line=max((ln for t, ln, _ in task_cells if t and ln), default=line),
+                indicators=_dedupe_path(indicators),
+                number=task_number,
+                units=units,
+                deadline=deadline[0] if deadline else None,
+                deadline_inherited=bool(deadline and deadline[1]),
+                remarks=remarks,
+                channel=channel,
+                inherited=frozenset(inherited),
+            )
+        )
+    return tasks
+
+
+_FIELD_OF_ROLE = {
+    LEAD: "leadUnit",
+    RESPONSIBLE: "responsibleUnit",
+    COOPERATING: "responsibleUnit",
+    DEADLINE: "deadline",
+    CHANNEL: "channel",
+    REMARK: "remark",
+}
+
+
+def _merged(raw: list[Cell | None], i: int) -> bool:
+    return i >= len(raw) or raw[i] is None or not raw[i].text.strip()
+
+
+def _add_units(task: TaskRecord, units: list[UnitCell]) -> None:
+    seen = {(u.text, u.role) for u in task.units}
+    task.units.extend(u for u in units if (u.text, u.role) not in seen)
+
+
+def _indicator_label(text: str) -> str:
+    return text.strip()
+
+
+def _dedupe_path(path: tuple[str, ...]) -> tuple[str, ...]:
+    """A heading repeated in two adjacent indicator columns (a merged header cell printed twice)
+    is one level."""
+    out: list[str] = []
+    for label in path:
+        if not out or out[-1] != label:
+            out.append(label)
+    return tuple(out)
+
+
+def _split_number(number: str | None, text: str) -> tuple[str | None, str]:
+    """The task's number: the 序号 column when there is one, else an outline number printed at
+    the start of the text (``1. 对照…``), which is then taken off the text."""
+    if number:
+        return number.strip().rstrip(".．、"), text
+    found = heading(text)
+    if found and found.style in ("arabic", "paren-arabic", "circled") and found.rest:
+        return found.label, found.rest
+    return None, text
