@@ -141,8 +141,17 @@ class Grid:
     block_starts: set[int] | None = None
 
 
-def _text(cell: Cell | None) -> str:
-    return join_cjk(cell.text) if cell is not None else ""
+def _text(cell: Cell | None, role: str = TASK) -> str:
+    """A cell's text. Unit cells keep their line breaks and spaces (squashed) because there they
+    may separate two units; ``analysis.agencies`` tells a separator from a line-wrap artefact."""
+    if cell is None:
+        return ""
+    if role in UNIT_ROLES:
+        return "\n".join(_SPACE_RUN.sub(" ", l).strip() for l in cell.text.split("\n") if l.strip())
+    return join_cjk(cell.text)
+
+
+_SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
 
 
 def _blocks(grid: Grid) -> list[tuple[int, int]]:
@@ -163,8 +172,14 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
     their block; an indicator cell empty at the top of its block takes the first value below it
     (a heading printed on the middle row of its merged block)."""
     width = len(grid.header.columns)
-    out = [[(_text(row[i]) if i < len(row) else "", (row[i].line if i < len(row) and row[i] else 0), False)
-            for i in range(width)] for row in grid.rows]
+    roles = [column.role for column in grid.header.columns]
+    out = [
+        [
+            (_text(row[i], roles[i]) if i < len(row) else "", (row[i].line if i < len(row) and row[i] else 0), False)
+            for i in range(width)
+        ]
+        for row in grid.rows
+    ]
     for start, stop in _blocks(grid):
         for col, column in enumerate(grid.header.columns):
             if column.role not in INHERITABLE:
@@ -180,9 +195,26 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
             for r in range(start, stop):
                 if out[r][col][0]:
                     above = out[r][col]
-                elif above is not None:
+                elif above is not None and not (
+                    column.role == INDICATOR and _outer_changed(grid, out, r, column.level or 0, above)
+                ):
                     out[r][col] = (above[0], above[1], True)
+                else:
+                    above = None
     return out
+
+
+def _outer_changed(grid: Grid, out: list, r: int, level: int, above: tuple) -> bool:
+    """An outer heading that differs from the one above closes the inner headings' merges:
+    a new section starts with no sub-section until one is printed. A reprint of the same outer
+    heading (at a page break) does not."""
+    for col, column in enumerate(grid.header.columns):
+        if column.role != INDICATOR or (column.level or 0) >= level:
+            continue
+        text, _, inherited = out[r][col]
+        if text and not inherited and r > 0 and out[r - 1][col][0] != text:
+            return True
+    return False
 
 
 def grid_to_tasks(grid: Grid) -> list[TaskRecord]:

@@ -1,0 +1,131 @@
+"""The ``zwgk`` command line: thin commands over the library.
+
+Only click and the standard library are imported here at module level; each command imports
+what it needs when it runs, so ``zwgk --help`` and ``zwgk query`` stay fast. Errors of the
+``ZwgkError`` family become one message and an exit status here, and nowhere else:
+0 ok, 1 validation found violations, 2 bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from .errors import EXIT_BAD_INPUT, ZwgkError
+
+
+def _lang() -> str:
+    lang = os.environ.get("ZWGK_LANG") or os.environ.get("LANG", "")
+    return "zh" if lang.lower().startswith("zh") else "en"
+
+
+class ZwgkGroup(click.Group):
+    """Turns a ``ZwgkError`` raised anywhere below into its message and exit status."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ZwgkError as exc:
+            click.echo(f"zwgk: error: {exc.render(lang=_lang())}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=ZwgkGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store", envvar="ZWGK_STORE", default=None, metavar="DIR",
+              help="On-disk store folder (default ./zwgk-data; env ZWGK_STORE). 数据库目录")
+@click.version_option(package_name="zwgk")
+@click.pass_context
+def main(ctx: click.Context, store: str | None) -> None:
+    """zwgk — a knowledge graph of 政务公开 task ledgers.
+
+    Load ledgers (Word/Excel tables, web-page text, prose key points) into an RDF store,
+    validate them with SHACL, compare jurisdictions with SPARQL, export linked data.
+
+    加载政务公开任务台账，校验完整性，跨地区比较，导出关联数据。
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["store"] = store
+
+
+def _open_store(ctx: click.Context, *, read_only: bool):
+    from .store import LedgerStore
+
+    return LedgerStore.open(ctx.obj.get("store"), read_only=read_only)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--layout", default=None, help="Force a layout instead of detecting it. 指定版式")
+@click.option("--jurisdiction", default=None, help="Jurisdiction, e.g. 石泉县 (fills or overrides). 行政区域")
+@click.option("--year", type=int, default=None, help="Ledger year (fills or overrides). 年度")
+@click.option("--issuer", default=None, help="Issuing body (fills or overrides). 发文单位")
+@click.option("--keep-going", is_flag=True, help="Skip files that cannot be read instead of stopping.")
+@click.pass_context
+def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going):
+    """Load ledger files or folders into the store. 加载台账"""
+    from .loaders import ledger_files
+    from .loaders.model import Overrides
+    from .store import load_paths
+
+    overrides = Overrides(jurisdiction=jurisdiction, year=year, issuer=issuer)
+    files = ledger_files(list(paths))
+    with _open_store(ctx, read_only=False) as store:
+        if len(files) > 1:
+            with click.progressbar(length=len(files), label="reading ledgers", file=sys.stderr) as bar:
+                report = load_paths(store, files, layout=layout, overrides=overrides,
+                                    keep_going=keep_going, progress=bar.update)
+        else:
+            report = load_paths(store, files, layout=layout, overrides=overrides, keep_going=keep_going)
+    for summary in report.summaries:
+        click.echo(
+            f"{summary.id}  {summary.source_file}: {summary.tasks} tasks, {summary.indicators} indicators, "
+            f"{summary.agencies} agencies, {len(summary.warnings)} warnings [{summary.layout}, {summary.status}]"
+        )
+        for warning in summary.warnings:
+            click.echo(f"    warning: {warning}")
+    for error in report.skipped:
+        click.echo(f"skipped: {error.render(lang=_lang())}", err=True)
+    if report.skipped:
+        ctx.exit(EXIT_BAD_INPUT)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def ledgers(ctx, fmt):
+    """List the ledgers in the store. 列出台账"""
+    with _open_store(ctx, read_only=True) as store:
+        infos = store.ledgers()
+    if fmt == "json":
+        click.echo(json.dumps([i.as_dict() for i in infos], ensure_ascii=False, indent=2))
+        return
+    from .textfmt import table
+
+    rows = [[i.id, i.jurisdiction or "", str(i.year or ""), str(i.task_count), i.source_file, i.title or ""]
+            for i in infos]
+    click.echo(table(["id", "jurisdiction", "year", "tasks", "file", "title"], rows))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "jsonld"]), default="trig")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to FILE instead of standard output.")
+@click.option("--ledger", "ledger_ids", multiple=True, help="Export only this ledger (repeatable).")
+@click.pass_context
+def export(ctx, fmt, output, ledger_ids):
+    """Export the store (or some ledgers) with the ontology as linked data. 导出关联数据"""
+    from .export import export_store
+
+    with _open_store(ctx, read_only=True) as store:
+        data = export_store(store, format=fmt, ledger_ids=list(ledger_ids) or None)
+    if output:
+        with open(output, "wb") as handle:
+            handle.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Deterministic identifiers. Every IRI is derived from what the document says (jurisdiction,
+year, 文号 or title, names, positions), never from run order or time, so that loading the same
+ledger twice yields the same triples and two ledgers naming one body meet on one IRI."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+ZW = "https://w3id.org/zwgk/ontology#"
+ONTOLOGY_GRAPH = "https://w3id.org/zwgk/ontology"
+ID = "https://w3id.org/zwgk/id/"
+
+
+def digest(*parts: object, length: int = 10) -> str:
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def ledger_id(*, jurisdiction: str | None, year: int | None, document: str) -> str:
+    """``2021-3f2a9c1b0d``: the year for people, a digest of the identity for uniqueness."""
+    return f"{year or 'undated'}-{digest(jurisdiction, year, _norm(document))}"
+
+
+def ledger(lid: str) -> str:
+    return f"{ID}ledger/{lid}"
+
+
+def graph(lid: str) -> str:
+    return f"{ID}graph/{lid}"
+
+
+def task(lid: str, position: int) -> str:
+    return f"{ledger(lid)}/task/{position}"
+
+
+def indicator(lid: str, path: tuple[str, ...]) -> str:
+    return f"{ledger(lid)}/indicator/{digest(*path)}"
+
+
+def scheme(lid: str) -> str:
+    return f"{ledger(lid)}/indicators"
+
+
+def level(lid: str, depth: int) -> str:
+    return f"{scheme(lid)}/level/{depth}"
+
+
+def jurisdiction(*, name: str, code: str | None) -> str:
+    return f"{ID}jurisdiction/{code}" if code else f"{ID}jurisdiction/{digest(_norm(name))}"
+
+
+def agency(*, jurisdiction_key: str | None, name: str) -> str:
+    return f"{ID}agency/{digest(jurisdiction_key or '-', length=8)}-{digest(_norm(name))}"
+
+
+def source(sha256: str, *, line: int | None = None, end_line: int | None = None) -> str:
+    """The source file, or a span of its lines as an RFC 5147 fragment. RFC 5147 counts line
+    boundaries from 0, so the 12th line alone is ``#line=11,12``."""
+    base = f"{ID}source/{sha256}"
+    if line is None:
+        return base
+    return f"{base}#line={line - 1},{max(end_line or line, line)}"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)

@@ -1,0 +1,97 @@
+"""Tab-separated tables (Word or web tables copied as text, PDF tables exported as text).
+
+One line is one row; a blank line separates blocks of vertically merged cells (a heading may be
+printed on the middle row of its block, and is repeated after page breaks); cells may be wrapped
+in HTML tags; a line with no tab continues the last cell of the row above."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from . import Layout, Source
+from .model import LedgerRecord
+from .table import Cell, Grid, grid_to_tasks, header_score, read_header
+from .text import strip_html
+
+DELIMITER = "\t"
+
+
+def split_row(line: str, delimiter: str = DELIMITER) -> list[str]:
+    return [strip_html(cell) for cell in line.split(delimiter)]
+
+
+def find_header(rows: list[tuple[int, list[str]]]) -> int | None:
+    """Index into ``rows`` of the first row that names at least two known column roles."""
+    for index, (_, cells) in enumerate(rows[:300]):
+        if len(cells) >= 2 and header_score(cells) >= 2:
+            return index
+    return None
+
+
+def detect(source: Source) -> float:
+    lines = [l for l in source.lines if l.strip()]
+    if not lines:
+        return 0.0
+    tabbed = sum(1 for l in lines if l.count(DELIMITER) >= 2)
+    if tabbed < 3:
+        return 0.0
+    rows = [(i, split_row(l)) for i, l in enumerate(source.lines) if DELIMITER in l]
+    if find_header(rows) is None:
+        return 0.0
+    return min(0.9, 0.4 + tabbed / len(lines))
+
+
+def rows_to_grid(rows: list[tuple[int, list[str] | None]], *, source: Source) -> Grid:
+    """A grid from (1-based line, cells) rows; ``None`` cells mark a blank line (a block break)."""
+    body = [(n, cells) for n, cells in rows if cells is not None]
+    at = find_header(body)
+    if at is None:
+        raise InputError("no table header found", path=source.path, line=1,
+                         expected="a header row such as 重点任务 / 贯彻举措 / 牵头单位 / 责任单位")
+    header_line = body[at][0]
+    header = read_header(body[at][1])
+    grid = Grid(header=header, block_starts=set())
+    width = len(header.columns)
+    pending_break = False
+    for line, cells in rows:
+        if line <= header_line:
+            continue
+        if cells is None:
+            pending_break = True
+            continue
+        if len(cells) == 1:
+            if grid.rows and not pending_break and cells[0]:
+                last = next((c for c in reversed(grid.rows[-1]) if c is not None and c.text), None)
+                if last is not None:
+                    last.text += cells[0]
+            continue
+        if pending_break and grid.rows:
+            grid.block_starts.add(len(grid.rows))
+        pending_break = False
+        row = [Cell(text=text, line=line) if text else None for text in cells[:width]]
+        if len(cells) > width:
+            extra = " ".join(c for c in cells[width:] if c)
+            if extra and row:
+                row[-1] = Cell(text=((row[-1].text + " ") if row[-1] else "") + extra, line=line)
+        grid.rows.append(row + [None] * (width - len(row)))
+    return grid
+
+
+def read(source: Source) -> LedgerRecord:
+    rows = [
+        (n, split_row(line) if line.strip() else None)
+        for n, line in enumerate(source.lines, start=1)
+    ]
+    grid = rows_to_grid(rows, source=source)
+    record = source.record(layout=LAYOUT.name)
+    record.tasks = grid_to_tasks(grid)
+    if grid.header.unknown:
+        record.warnings.append("unknown header words / 未识别的表头: " + "、".join(grid.header.unknown))
+    return record
+
+
+LAYOUT = Layout(
+    name="tsv",
+    detect=detect,
+    read=read,
+    description="tab-separated rows, blank lines between merged blocks / 制表符分隔的表格",
+)

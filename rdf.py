@@ -1,0 +1,264 @@
+"""The one RDF builder: a ``LedgerRecord`` becomes quads in the terms of ``ontology/zwgk.ttl``,
+all in the ledger's own named graph (docs/architecture.md shows the shape).
+
+It builds pyoxigraph terms directly, without rdflib, because loading is the hot path of a
+province-wide corpus; and every node has an IRI (no blank nodes) so that reloading a ledger
+yields exactly the same triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from . import iris
+from .analysis.agencies import resolve_agency, split_units
+from .analysis.deadlines import DeadlineInfo, find_deadlines, parse_deadline
+from .analysis.jurisdictions import JurisdictionInfo, find_jurisdiction
+from .analysis.requirements import find_requirements
+from .loaders.model import LedgerRecord, Role, TaskRecord
+from .loaders.outline import heading
+
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+XKOS = "http://rdf-vocabulary.ddialliance.org/xkos#"
+
+ROLE_CONCEPT = {Role.LEAD: "LeadRole", Role.RESPONSIBLE: "ResponsibleRole", Role.COOPERATING: "CooperatingRole"}
+ROLE_PROPERTY = {Role.LEAD: "leadUnit", Role.RESPONSIBLE: "responsibleUnit", Role.COOPERATING: "responsibleUnit"}
+
+
+def zw(name: str) -> NamedNode:
+    return NamedNode(iris.ZW + name)
+
+
+def _n(ns: str, name: str) -> NamedNode:
+    return NamedNode(ns + name)
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, language="zh")
+
+
+def typed(value: object, datatype: str) -> Literal:
+    return Literal(str(value), datatype=NamedNode(XSD + datatype))
+
+
+@dataclass(frozen=True)
+class BuiltLedger:
+    id: str
+    iri: str
+    graph: str
+    quads: list[Quad]
+    tasks: int
+    indicators: int
+    agencies: int
+
+
+def ledger_id(record: LedgerRecord) -> str:
+    document = record.doc_number or record.title or record.source_file
+    return iris.ledger_id(jurisdiction=record.jurisdiction, year=record.year, document=document)
+
+
+class _Builder:
+    def __init__(self, record: LedgerRecord) -> None:
+        self.record = record
+        self.lid = ledger_id(record)
+        self.graph = NamedNode(iris.graph(self.lid))
+        self.quads: list[Quad] = []
+        self.seen: set[tuple] = set()
+        self.agencies: set[str] = set()
+        self.indicators: set[str] = set()
+        place = find_jurisdiction(record.jurisdiction) if record.jurisdiction else None
+        if record.jurisdiction and place is None:
+            place = JurisdictionInfo(name=record.jurisdiction, level=None)
+        self.place = place
+        self.jurisdiction_iri = self._jurisdiction(place) if place else None
+
+    def add(self, s: NamedNode, p: NamedNode, o) -> None:
+        key = (s.value, p.value, str(o))
+        if key not in self.seen:
+            self.seen.add(key)
+            self.quads.append(Quad(s, p, o, self.graph))
+
+    def _jurisdiction(self, place: JurisdictionInfo) -> NamedNode:
+        node = NamedNode(iris.jurisdiction(name=place.name, code=place.code))
+        self.add(node, RDF_TYPE, zw("Jurisdiction"))
+        self.add(node, _n(SKOS, "prefLabel"), zh(place.name))
+        if place.level:
+            self.add(node, zw("adminLevel"), zw(place.level))
+        if place.code:
+            self.add(node, zw("divisionCode"), Literal(place.code))
+        if place.parent is not None:
+            self.add(node, zw("within"), self._jurisdiction(place.parent))
+        return node
+
+    def agency(self, name: str, *, is_group: bool = False) -> NamedNode:
+        resolved = resolve_agency(
+            name, jurisdiction=self.place.name if self.place else None, issuer=self.record.issuer
+        )
+        node = NamedNode(iris.agency(jurisdiction_key=self.jurisdiction_iri.value if self.jurisdiction_iri else None,
+                                     name=resolved.key))
+        self.agencies.add(node.value)
+        self.add(node, RDF_TYPE, zw("Agency"))
+        if resolved.is_group or is_group:
+            self.add(node, RDF_TYPE, zw("AgencyGroup"))
+        self.add(node, _n(SKOS, "prefLabel"), zh(resolved.label))
+        if name != resolved.label:
+            self.add(node, _n(SKOS, "altLabel"), zh(name))
+        if self.jurisdiction_iri is not None:
+            self.add(node, zw("jurisdiction"), self.jurisdiction_iri)
+        if resolved.agency_type:
+            self.add(node, zw("agencyType"), NamedNode(resolved.agency_type))
+        return node
+
+    def build(self) -> BuiltLedger:
+        record = self.record
+        ledger = NamedNode(iris.ledger(self.lid))
+        self.add(ledger, RDF_TYPE, zw("Ledger"))
+        self.add(ledger, RDF_TYPE, _n(PROV, "Entity"))
+        self.add(ledger, _n(DCTERMS, "identifier"), Literal(self.lid))
+        self.add(ledger, _n(DCTERMS, "title"), zh(record.title or record.source_file))
+        if self.jurisdiction_iri is not None:
+            self.add(ledger, zw("jurisdiction"), self.jurisdiction_iri)
+        if record.issuer:
+            self.add(ledger, zw("issuer"), self.agency(record.issuer))
+        if record.year:
+            self.add(ledger, zw("year"), typed(record.year, "gYear"))
+        if record.doc_number:
+            self.add(ledger, zw("docNumber"), Literal(record.doc_number))
+        self.add(ledger, zw("sourceFile"), Literal(record.source_file))
+        self.add(ledger, zw("sourceSha256"), Literal(record.sha256))
+        self.add(ledger, zw("layout"), Literal(record.layout))
+        self.add(ledger, _n(PROV, "wasDerivedFrom"), NamedNode(iris.source(record.sha256)))
+        scheme = NamedNode(iris.scheme(self.lid))
+        self.add(ledger, zw("indicatorScheme"), scheme)
+        self.add(scheme, RDF_TYPE, _n(SKOS, "ConceptScheme"))
+        self.add(scheme, _n(SKOS, "prefLabel"), zh(f"{record.title or record.source_file} 指标体系"))
+        for position, task in enumerate(record.tasks, start=1):
+            self.task(ledger, scheme, position, task)
+        return BuiltLedger(
+            id=self.lid,
+            iri=ledger.value,
+            graph=self.graph.value,
+            quads=self.quads,
+            tasks=len(record.tasks),
+            indicators=len(self.indicators),
+            agencies=len(self.agencies),
+        )
+
+    def indicator(self, scheme: NamedNode, path: tuple[str, ...]) -> NamedNode | None:
+        node = None
+        for depth in range(1, len(path) + 1):
+            label = path[depth - 1]
+            current = NamedNode(iris.indicator(self.lid, path[:depth]))
+            self.indicators.add(current.value)
+            self.add(current, RDF_TYPE, zw("Indicator"))
+            self.add(current, _n(SKOS, "prefLabel"), zh(label))
+            self.add(current, zw("level"), typed(depth, "integer"))
+            self.add(current, _n(SKOS, "inScheme"), scheme)
+            numbered = heading(label)
+            if numbered is not None:
+                self.add(current, _n(SKOS, "notation"), Literal(numbered.label))
+            level = NamedNode(iris.level(self.lid, depth))
+            self.add(level, RDF_TYPE, _n(XKOS, "ClassificationLevel"))
+            self.add(level, _n(XKOS, "depth"), typed(depth, "integer"))
+            self.add(level, _n(SKOS, "member"), current)
+            self.add(scheme, _n(XKOS, "levels"), level)
+            if node is None:
+                self.add(scheme, _n(SKOS, "hasTopConcept"), current)
+                self.add(current, _n(SKOS, "topConceptOf"), scheme)
+            else:
+                self.add(current, _n(SKOS, "broader"), node)
+            node = current
+        return node
+
+    def deadlines(self, task: TaskRecord, base: str) -> list[tuple[NamedNode, DeadlineInfo, bool]]:
+        year = self.record.year
+        if task.deadline:
+            return [(NamedNode(f"{base}/deadline"), parse_deadline(task.deadline, year=year), False)]
+        found = find_deadlines(task.text, year=year)
+        return [(NamedNode(f"{base}/deadline/{k}"), info, True) for k, info in enumerate(found, start=1)]
+
+    def task(self, ledger: NamedNode, scheme: NamedNode, position: int, task: TaskRecord) -> None:
+        node = NamedNode(iris.task(self.lid, position))
+        base = node.value
+        self.add(ledger, zw("task"), node)
+        self.add(node, RDF_TYPE, zw("Task"))
+        self.add(node, zw("ledger"), ledger)
+        self.add(node, zw("position"), typed(position, "integer"))
+        if task.number:
+            self.add(node, zw("number"), Literal(task.number))
+        self.add(node, zw("text"), zh(task.text))
+        if task.line:
+            self.add(node, zw("sourceLine"), typed(task.line, "integer"))
+            span = iris.source(self.record.sha256, line=task.line, end_line=task.end_line)
+            self.add(node, _n(PROV, "wasDerivedFrom"), NamedNode(span))
+        indicator = self.indicator(scheme, task.indicators) if task.indicators else None
+        if indicator is not None:
+            self.add(node, zw("indicator"), indicator)
+        for name in sorted(task.inherited):
+            self.add(node, zw("inheritedField"), zw(name))
+        for remark in task.remarks:
+            self.add(node, zw("remark"), zh(remark))
+        if task.channel:
+            self.add(node, zw("channel"), zh(task.channel))
+        deadlines = self.deadlines(task, base)
+        for dnode, info, in_text in deadlines:
+            self.add(node, zw("deadline"), dnode)
+            self.add(dnode, RDF_TYPE, zw("Deadline"))
+            self.add(dnode, zw("deadlineText"), zh(info.text))
+            if info.due:
+                self.add(dnode, zw("dueDate"), typed(info.due.isoformat(), "date"))
+            if info.recurrence:
+                self.add(dnode, zw("recurrence"), zw(info.recurrence))
+            if in_text:
+                self.add(dnode, zw("inText"), typed("true", "boolean"))
+            if task.deadline_inherited and not in_text:
+                self.add(dnode, zw("inherited"), typed("true", "boolean"))
+        requirements = []
+        for k, req in enumerate(find_requirements(task.text), start=1):
+            rnode = NamedNode(f"{base}/requirement/{k}")
+            requirements.append(rnode)
+            self.add(node, zw("requirement"), rnode)
+            self.add(rnode, RDF_TYPE, zw("Requirement"))
+            self.add(rnode, zw("requirementText"), zh(req.text))
+            self.add(rnode, zw("requirementKind"), zw(req.kind))
+            self.add(rnode, zw("value"), typed(req.value, "decimal"))
+            self.add(rnode, zw("unit"), zh(req.unit))
+            self.add(rnode, zw("comparator"), Literal(req.comparator))
+            if req.per:
+                self.add(rnode, zw("per"), zh(req.per))
+        for cell in task.units:
+            for mention in split_units(cell.text, role=cell.role):
+                agency = self.agency(mention.name, is_group=mention.is_group)
+                self.add(node, zw(ROLE_PROPERTY[mention.role]), agency)
+                onode = NamedNode(f"{base}/obligation/{mention.role.value}-{iris.digest(agency.value, length=8)}")
+                self.add(node, zw("obligation"), onode)
+                self.add(onode, RDF_TYPE, zw("Obligation"))
+                self.add(onode, zw("bearer"), agency)
+                self.add(onode, _n(PROV, "agent"), agency)
+                role = zw(ROLE_CONCEPT[mention.role])
+                self.add(onode, zw("role"), role)
+                self.add(onode, _n(PROV, "hadRole"), role)
+                self.add(onode, zw("task"), node)
+                self.add(onode, _n(PROV, "hadPlan"), node)
+                if cell.inherited:
+                    self.add(onode, zw("inherited"), typed("true", "boolean"))
+                if mention.note:
+                    self.add(onode, zw("remark"), zh(mention.note))
+                for dnode, _, _ in deadlines:
+                    self.add(onode, zw("deadline"), dnode)
+                for rnode in requirements:
+                    self.add(onode, zw("requirement"), rnode)
+
+
+def build_ledger(record: LedgerRecord) -> BuiltLedger:
+    """The ledger's quads with its identifiers and counts."""
+    return _Builder(record).build()
+
+
+def ledger_quads(record: LedgerRecord) -> list[Quad]:
+    return build_ledger(record).quads

@@ -1,0 +1,288 @@
+"""The embedded store: an on-disk pyoxigraph store, one named graph per ledger and one for the
+ontology.
+
+pyoxigraph has no multi-step transaction, but one ``update`` call is atomic, so a ledger is
+replaced by a single ``DROP GRAPH …; INSERT DATA {…}`` request: a failed or killed load leaves
+the previous version of the ledger, never half of it. All files of a batch are read and built
+before the first write, so a bad file stops the batch with the store unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import StoreError, ZwgkError
+from .iris import ONTOLOGY_GRAPH, ZW
+
+DEFAULT_LOCATION = "zwgk-data"
+ENV_STORE = "ZWGK_STORE"
+
+PREFIXES = f"""PREFIX zw: <{ZW}>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+_LEDGERS_QUERY = PREFIXES + """
+SELECT ?id ?ledger ?g ?title ?jurisdiction ?year ?file (COUNT(DISTINCT ?task) AS ?tasks) WHERE {
+  GRAPH ?g {
+    ?ledger a zw:Ledger ; dcterms:identifier ?id ; zw:sourceFile ?file .
+    OPTIONAL { ?ledger dcterms:title ?title }
+    OPTIONAL { ?ledger zw:year ?year }
+    OPTIONAL { ?ledger zw:jurisdiction/skos:prefLabel ?jurisdiction }
+    OPTIONAL { ?ledger zw:task ?task }
+  }
+} GROUP BY ?id ?ledger ?g ?title ?jurisdiction ?year ?file ORDER BY ?id
+"""
+
+
+@dataclass(frozen=True)
+class LedgerInfo:
+    id: str
+    iri: str
+    graph: str
+    title: str | None
+    jurisdiction: str | None
+    year: int | None
+    source_file: str
+    task_count: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id, "iri": self.iri, "graph": self.graph, "title": self.title,
+            "jurisdiction": self.jurisdiction, "year": self.year,
+            "source_file": self.source_file, "task_count": self.task_count,
+        }
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    id: str
+    source_file: str
+    title: str | None
+    jurisdiction: str | None
+    year: int | None
+    layout: str
+    tasks: int
+    indicators: int
+    agencies: int
+    warnings: tuple[str, ...]
+    status: str
+    """``new``, ``replaced`` or ``unchanged``."""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    summaries: list[LoadSummary]
+    skipped: list[ZwgkError] = field(default_factory=list)
+
+
+def store_location(option: str | os.PathLike | None = None) -> Path:
+    """``--store``, else ``ZWGK_STORE``, else ``./zwgk-data``."""
+    return Path(option or os.environ.get(ENV_STORE) or DEFAULT_LOCATION)
+
+
+def _term_text(term) -> str | None:
+    return None if term is None else term.value
+
+
+class LedgerStore:
+    """A zwgk store on disk. Use ``LedgerStore.open``; close it (or use ``with``) when done."""
+
+    def __init__(self, store, *, location: Path, read_only: bool) -> None:
+        self._store = store
+        self.location = location
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, location: str | os.PathLike | None = None, *, read_only: bool = False) -> "LedgerStore":
+        from pyoxigraph import Store
+
+        path = store_location(location)
+        try:
+            if read_only:
+                if not path.exists():
+                    raise StoreError(
+                        f"no store at {path}: load ledgers first (zwgk load …) or name one with --store",
+                        message_zh=f"{path} 处没有数据库：请先加载台账（zwgk load …）或用 --store 指定",
+                    )
+                store = Store.read_only(str(path))
+            else:
+                store = Store(str(path))
+        except OSError as exc:
+            text = str(exc)
+            if "lock" in text.lower() or "resource temporarily unavailable" in text.lower():
+                raise StoreError(
+                    f"the store at {path} is in use by another process (a load in progress or "
+                    "zwgk serve); wait for it to finish or stop the server, then try again",
+                    message_zh=f"{path} 处的数据库正被另一进程使用（正在加载或 zwgk serve），请稍后再试",
+                ) from exc
+            raise StoreError(f"cannot open the store at {path}: {text}",
+                             message_zh=f"无法打开数据库 {path}") from exc
+        opened = cls(store, location=path, read_only=read_only)
+        if not read_only:
+            opened.ensure_ontology()
+        return opened
+
+    def __enter__(self) -> "LedgerStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if not self.read_only:
+            self._store.flush()
+        del self._store
+
+    @property
+    def raw(self):
+        """The underlying ``pyoxigraph.Store``, for code that needs its full API."""
+        return self._store
+
+    # Writing -----------------------------------------------------------------------------
+
+    def ensure_ontology(self) -> None:
+        """Keep the ontology graph equal to the packaged ontology (replaced in one update when
+        the package's version differs)."""
+        from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+
+        from .resources import read_text
+
+        text = "\n".join(read_text("ontology", f) for f in ontology_files())
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        graph = NamedNode(ONTOLOGY_GRAPH)
+        marker = Quad(graph, NamedNode(ZW + "sourceSha256"), Literal(digest), graph)
+        if marker in self._store:
+            return
+        quads = [Quad(q.subject, q.predicate, q.object, graph)
+                 for f in ontology_files()
+                 for q in parse(read_text("ontology", f), format=RdfFormat.TURTLE)]
+        self._replace_graph(ONTOLOGY_GRAPH, quads + [marker])
+
+    def _replace_graph(self, graph: str, quads: Iterable) -> None:
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        self._store.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def load_records(self, records) -> list[LoadSummary]:
+        """Write built ledgers, each atomically; all are built before the first write."""
+        from .rdf import build_ledger
+
+        built = [(record, build_ledger(record)) for record in records]
+        summaries = []
+        for record, ledger in built:
+            status = self._status(ledger)
+            if status != "unchanged":
+                self._replace_graph(ledger.graph, ledger.quads)
+            summaries.append(
+                LoadSummary(
+                    id=ledger.id, source_file=record.source_file, title=record.title,
+                    jurisdiction=record.jurisdiction, year=record.year, layout=record.layout,
+                    tasks=ledger.tasks, indicators=ledger.indicators, agencies=ledger.agencies,
+                    warnings=tuple(record.warnings), status=status,
+                )
+            )
+        return summaries
+
+    def _status(self, ledger) -> str:
+        from pyoxigraph import NamedNode
+
+        graph = NamedNode(ledger.graph)
+        stored = set(self._store.quads_for_pattern(None, None, None, graph))
+        if not stored:
+            return "new"
+        return "unchanged" if stored == set(ledger.quads) else "replaced"
+
+    def remove(self, ledger_ids: list[str]) -> None:
+        from . import iris
+
+        known = {info.id for info in self.ledgers()}
+        missing = [lid for lid in ledger_ids if lid not in known]
+        if missing:
+            raise StoreError(f"no ledger with id {', '.join(missing)} in {self.location}",
+                             message_zh=f"数据库中没有台账 {', '.join(missing)}")
+        self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iris.graph(lid)}>" for lid in ledger_ids))
+
+    # Reading -----------------------------------------------------------------------------
+
+    def ledgers(self) -> list[LedgerInfo]:
+        out = []
+        for row in self._store.query(_LEDGERS_QUERY):
+            year = _term_text(row["year"])
+            out.append(
+                LedgerInfo(
+                    id=row["id"].value, iri=row["ledger"].value, graph=row["g"].value,
+                    title=_term_text(row["title"]), jurisdiction=_term_text(row["jurisdiction"]),
+                    year=int(year) if year and year.isdigit() else None,
+                    source_file=row["file"].value, task_count=int(row["tasks"].value),
+                )
+            )
+        return out
+
+    def resolve_ids(self, ledger_ids: list[str] | None) -> list[LedgerInfo]:
+        """The ledgers named (all when ``None``); an unknown id is an error."""
+        infos = self.ledgers()
+        if ledger_ids is None:
+            return infos
+        by_id = {info.id: info for info in infos}
+        missing = [lid for lid in ledger_ids if lid not in by_id]
+        if missing:
+            raise StoreError(
+                f"no ledger with id {', '.join(missing)} in {self.location} (see zwgk ledgers)",
+                message_zh=f"数据库中没有台账 {', '.join(missing)}（见 zwgk ledgers）",
+            )
+        return [by_id[lid] for lid in ledger_ids]
+
+    def quads(self, *, ledger_ids: list[str] | None = None, include_ontology: bool = True) -> Iterator:
+        from pyoxigraph import NamedNode
+
+        graphs = [info.graph for info in self.resolve_ids(ledger_ids)]
+        if include_ontology:
+            graphs.insert(0, ONTOLOGY_GRAPH)
+        for graph in graphs:
+            yield from self._store.quads_for_pattern(None, None, None, NamedNode(graph))
+
+    def query(self, sparql: str, *, substitutions=None):
+        """Run a SPARQL query with every named graph visible as the default graph."""
+        return self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+
+
+def ontology_files() -> list[str]:
+    """The ontology's Turtle files, zwgk.ttl first (other schemes such as agency types follow)."""
+    from .resources import list_files
+
+    names = [f.name for f in list_files("ontology", ".ttl")]
+    return sorted(names, key=lambda n: (n != "zwgk.ttl", n))
+
+
+def load_paths(
+    store: LedgerStore,
+    paths: list[str | os.PathLike],
+    *,
+    layout: str | None = None,
+    overrides=None,
+    keep_going: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> LoadReport:
+    """Read the ledger files (folders are searched) and load them. Without ``keep_going`` a file
+    that cannot be read stops everything before the first write."""
+    from .loaders import ledger_files, read_ledger
+
+    files = ledger_files(list(paths))
+    if not files:
+        raise StoreError("no ledger files found in " + ", ".join(map(str, paths)),
+                         message_zh="未找到台账文件")
+    records, skipped = [], []
+    for path in files:
+        try:
+            records.append(read_ledger(path, layout=layout, overrides=overrides))
+        except ZwgkError as exc:
+            if not keep_going:
+                raise
+            skipped.append(exc)
+        if progress is not None:
+            progress(1)
+    return LoadReport(summaries=store.load_records(records), skipped=skipped)
