@@ -9,7 +9,7 @@ DEMO_STORE := zwgk-data
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip "setuptools>=77" wheel
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 

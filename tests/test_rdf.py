@@ -1,0 +1,95 @@
+"""The RDF builder on the samples: identifiers, task links, obligations and provenance."""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode, Store
+
+from zwgk import iris
+from zwgk.loaders import read_ledger
+from zwgk.rdf import build_ledger
+
+ZW = iris.ZW
+PREFIX = f"PREFIX zw: <{ZW}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+
+
+def _store(path) -> tuple[Store, object]:
+    built = build_ledger(read_ledger(path))
+    store = Store()
+    store.extend(built.quads)
+    return store, built
+
+
+def _units(store: Store, number: str, prop: str, indicator_label: str | None = None) -> set[str]:
+    filt = f'?t zw:indicator/skos:broader*/skos:prefLabel ?ind . FILTER(CONTAINS(STR(?ind), "{indicator_label}"))' if indicator_label else ""
+    rows = store.query(
+        PREFIX + f'SELECT DISTINCT ?name WHERE {{ ?t zw:number "{number}" ; zw:{prop}/skos:prefLabel ?name . {filt} }}',
+        use_default_graph_as_union=True,
+    )
+    return {row["name"].value for row in rows}
+
+
+def test_same_record_builds_same_triples(samples):
+    first = build_ledger(read_ledger(samples["004"]))
+    second = build_ledger(read_ledger(samples["004"]))
+    assert first.id == second.id
+    assert set(first.quads) == set(second.quads)
+
+
+def test_every_quad_is_in_the_ledger_graph(samples):
+    built = build_ledger(read_ledger(samples["003"]))
+    assert {q.graph_name for q in built.quads} == {NamedNode(iris.graph(built.id))}
+
+
+def test_004_lead_units_are_split_per_unit(samples):
+    store, built = _store(samples["004"])
+    assert built.tasks == 37
+    # 一、（一）1.: two lead units printed in one cell
+    assert _units(store, "1", "leadUnit", "以权责清单为依托") >= {"区委编办", "区政务服务和大数据管理局"}
+    assert len(_units(store, "1", "leadUnit", "以权责清单为依托")) == 2
+    # 二、（二）3.: "区工业和信息化 局" is one unit with a PDF line-wrap space
+    leads = _units(store, "3", "leadUnit", "助力落实")
+    assert len(leads) == 2 and any(name.endswith("工业和信息化局") for name in leads)
+    assert any("市场监管局" in name for name in leads)
+    # 二、（二）4.: three lead units
+    assert len(_units(store, "4", "leadUnit", "助力落实")) == 3
+
+
+def test_003_responsibility_column_names_lead_units(samples):
+    store, built = _store(samples["003"])
+    assert built.tasks == 22
+    assert _units(store, "1", "leadUnit") == {"办公室"} or all("办公室" in n for n in _units(store, "1", "leadUnit"))
+    assert any("民生办" in n for n in _units(store, "2", "leadUnit"))
+    # 办公室牵头,各科室配合: lead 办公室, co-operating 各科室
+    assert len(_units(store, "9", "leadUnit")) == 1
+    assert any("各科室" in n for n in _units(store, "9", "responsibleUnit"))
+
+
+def test_obligations_mirror_unit_links(samples):
+    store, _ = _store(samples["004"])
+    links = store.query(PREFIX + "SELECT (COUNT(*) AS ?n) WHERE { ?t zw:leadUnit ?a }", use_default_graph_as_union=True)
+    obligations = store.query(
+        PREFIX + "SELECT (COUNT(*) AS ?n) WHERE { ?t zw:obligation ?o . ?o zw:role zw:LeadRole ; zw:bearer ?a ; zw:task ?t }",
+        use_default_graph_as_union=True,
+    )
+    assert int(next(links)["n"].value) == int(next(obligations)["n"].value) > 37
+
+
+def test_source_line_and_rfc5147_fragment(samples):
+    store, built = _store(samples["003"])
+    row = next(store.query(
+        PREFIX + 'SELECT ?line ?src WHERE { ?t zw:number "1" ; zw:sourceLine ?line ; '
+        "<http://www.w3.org/ns/prov#wasDerivedFrom> ?src }",
+        use_default_graph_as_union=True,
+    ))
+    assert row["line"].value == "10"
+    assert row["src"].value.endswith("#line=9,10")
+
+
+def test_ledger_metadata_004(samples):
+    store, built = _store(samples["004"])
+    row = next(store.query(
+        PREFIX + "SELECT ?year ?doc ?place WHERE { ?l a zw:Ledger ; zw:year ?year ; zw:docNumber ?doc ; "
+        "zw:jurisdiction/skos:prefLabel ?place }",
+        use_default_graph_as_union=True,
+    ))
+    assert (row["year"].value, row["doc"].value, row["place"].value) == ("2020", "华龙政办〔2020〕37号", "华龙区")

@@ -1,0 +1,113 @@
+"""The embedded store: atomic, idempotent loads; bad input leaves it exactly as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+from zwgk.errors import InputError, StoreError
+from zwgk.store import LedgerStore, load_paths
+
+
+def _snapshot(location) -> set:
+    with LedgerStore.open(location, read_only=True) as store:
+        return set(store.raw)
+
+
+def test_reload_yields_the_same_triples(tmp_path, samples):
+    location = tmp_path / "db"
+    with LedgerStore.open(location) as store:
+        first = load_paths(store, [samples["004"], samples["003"]])
+    before = _snapshot(location)
+    with LedgerStore.open(location) as store:
+        second = load_paths(store, [samples["004"], samples["003"]])
+    assert _snapshot(location) == before
+    assert [s.status for s in first.summaries] == ["new", "new"]
+    assert [s.status for s in second.summaries] == ["unchanged", "unchanged"]
+    assert [s.tasks for s in second.summaries] == [37, 22]
+
+
+def test_changed_file_replaces_the_ledger_whole(tmp_path, samples):
+    location = tmp_path / "db"
+    ledger = tmp_path / "hualong.txt"
+    text = samples["004"].read_text(encoding="utf-8")
+    ledger.write_text(text, encoding="utf-8")
+    with LedgerStore.open(location) as store:
+        load_paths(store, [ledger])
+    # Drop the last row of the table: same ledger identity, one task fewer.
+    lines = text.rstrip("\n").split("\n")
+    ledger.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    with LedgerStore.open(location) as store:
+        report = load_paths(store, [ledger])
+        infos = store.ledgers()
+    assert report.summaries[0].status == "replaced"
+    assert [(i.task_count, i.source_file) for i in infos] == [(36, "hualong.txt")]
+
+
+@pytest.mark.parametrize(
+    "name, content, line",
+    [
+        ("empty.txt", b"", 1),
+        # The first NUL byte is on the third line.
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3),
+        ("unknown.txt", "这是一份普通的通知。\n请各单位认真学习。\n".encode("utf-8"), 1),
+    ],
+)
+def test_bad_input_leaves_the_store_unchanged(tmp_path, samples, name, content, line):
+    location = tmp_path / "db"
+    with LedgerStore.open(location) as store:
+        load_paths(store, [samples["003"]])
+    before = _snapshot(location)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with LedgerStore.open(location) as store, pytest.raises(InputError) as caught:
+        # The good file comes first: nothing of the batch may be written.
+        load_paths(store, [samples["004"], bad])
+    assert caught.value.path == str(bad)
+    assert caught.value.line == line
+    assert _snapshot(location) == before
+
+
+def test_keep_going_loads_the_good_files(tmp_path, samples):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    with LedgerStore.open(tmp_path / "db") as store:
+        report = load_paths(store, [samples["004"], bad], keep_going=True)
+    assert [s.tasks for s in report.summaries] == [37]
+    assert [e.path for e in report.skipped] == [str(bad)]
+
+
+def test_second_writer_gets_a_clear_error(tmp_path):
+    location = tmp_path / "db"
+    with LedgerStore.open(location):
+        import subprocess
+        import sys
+
+        code = (
+            "from zwgk.store import LedgerStore\n"
+            "from zwgk.errors import StoreError\n"
+            f"try:\n    LedgerStore.open({str(location)!r})\n"
+            "except StoreError as e:\n    print('StoreError', e)\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("StoreError") and "in use by another process" in out
+
+
+def test_read_only_open_of_missing_store(tmp_path):
+    with pytest.raises(StoreError, match="no store at"):
+        LedgerStore.open(tmp_path / "nothing", read_only=True)
+
+
+def test_unknown_ledger_id(sample_store):
+    with LedgerStore.open(sample_store, read_only=True) as store, pytest.raises(StoreError, match="no ledger"):
+        list(store.quads(ledger_ids=["1999-0000000000"]))
+
+
+def test_ontology_graph_is_loaded_once(sample_store):
+    from pyoxigraph import NamedNode
+
+    from zwgk.iris import ONTOLOGY_GRAPH, ZW
+
+    with LedgerStore.open(sample_store, read_only=True) as store:
+        classes = set(store.raw.quads_for_pattern(
+            NamedNode(ZW + "Task"), None, None, NamedNode(ONTOLOGY_GRAPH)))
+    assert classes, "the ontology graph holds zw:Task's declaration"
