@@ -49,10 +49,10 @@ def main(ctx: click.Context, store: str | None) -> None:
     ctx.obj["store"] = store
 
 
-def _open_store(ctx: click.Context, *, read_only: bool):
+def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0):
     from .store import LedgerStore
 
-    return LedgerStore.open(ctx.obj.get("store"), read_only=read_only)
+    return LedgerStore.open(ctx.obj.get("store"), read_only=read_only, wait=wait)
 
 
 @main.command()
@@ -62,8 +62,10 @@ def _open_store(ctx: click.Context, *, read_only: bool):
 @click.option("--year", type=int, default=None, help="Ledger year (fills or overrides). 年度")
 @click.option("--issuer", default=None, help="Issuing body (fills or overrides). 发文单位")
 @click.option("--keep-going", is_flag=True, help="Skip files that cannot be read instead of stopping.")
+@click.option("--wait", type=float, default=0.0, metavar="SECONDS",
+              help="If another process is writing to the store, wait this long for it.")
 @click.pass_context
-def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going):
+def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, wait):
     """Load ledger files or folders into the store. 加载台账"""
     from .loaders import ledger_files
     from .loaders.model import Overrides
@@ -71,7 +73,7 @@ def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going):
 
     overrides = Overrides(jurisdiction=jurisdiction, year=year, issuer=issuer)
     files = ledger_files(list(paths))
-    with _open_store(ctx, read_only=False) as store:
+    with _open_store(ctx, read_only=False, wait=wait) as store:
         if len(files) > 1:
             with click.progressbar(length=len(files), label="reading ledgers", file=sys.stderr) as bar:
                 report = load_paths(store, files, layout=layout, overrides=overrides,

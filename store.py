@@ -9,8 +9,11 @@ before the first write, so a bad file stops the batch with the store unchanged."
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from .iris import ONTOLOGY_GRAPH, ZW
 
 DEFAULT_LOCATION = "zwgk-data"
 ENV_STORE = "ZWGK_STORE"
+LOCK_NAME = "zwgk.lock"
 
 PREFIXES = f"""PREFIX zw: <{ZW}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -98,10 +102,25 @@ class LedgerStore:
         self.read_only = read_only
 
     @classmethod
-    def open(cls, location: str | os.PathLike | None = None, *, read_only: bool = False) -> "LedgerStore":
+    def open(
+        cls, location: str | os.PathLike | None = None, *, read_only: bool = False, wait: float = 0.0
+    ) -> "LedgerStore":
+        """Open the store. A writer holds zwgk's lock for as long as the store is open, so a
+        second writer or a load during ``zwgk serve`` is told who holds it (after waiting up to
+        ``wait`` seconds); readers take no lock."""
+        path = store_location(location)
+        release = None if read_only else acquire_lock(path, purpose="load", wait=wait)
+        try:
+            return cls._open(path, read_only=read_only, release=release)
+        except BaseException:
+            if release is not None:
+                release()
+            raise
+
+    @classmethod
+    def _open(cls, path: Path, *, read_only: bool, release) -> "LedgerStore":
         from pyoxigraph import Store
 
-        path = store_location(location)
         try:
             if read_only:
                 if not path.exists():
@@ -123,6 +142,7 @@ class LedgerStore:
             raise StoreError(f"cannot open the store at {path}: {text}",
                              message_zh=f"无法打开数据库 {path}") from exc
         opened = cls(store, location=path, read_only=read_only)
+        opened._release = release
         if not read_only:
             opened.ensure_ontology()
         return opened
@@ -134,9 +154,15 @@ class LedgerStore:
         self.close()
 
     def close(self) -> None:
+        if not hasattr(self, "_store"):
+            return
         if not self.read_only:
             self._store.flush()
         del self._store
+        release = getattr(self, "_release", None)
+        if release is not None:
+            self._release = None
+            release()
 
     @property
     def raw(self):
@@ -286,3 +312,66 @@ def load_paths(
         if progress is not None:
             progress(1)
     return LoadReport(summaries=store.load_records(records), skipped=skipped)
+
+
+def acquire_lock(location: str | os.PathLike, *, purpose: str, wait: float = 0.0) -> Callable[[], None]:
+    """Take zwgk's exclusive lock on a store folder and return the function that releases it.
+
+    RocksDB's own lock does not see read-only openers such as ``oxigraph serve-read-only``, so
+    zwgk keeps its own: ``zwgk serve`` and every writer hold it. The holder's purpose and pid are
+    written into the lock file so that the refusal can say who holds it."""
+    import fcntl
+
+    path = Path(location)
+    path.mkdir(parents=True, exist_ok=True)
+    handle = open(path / LOCK_NAME, "a+", encoding="utf-8")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except OSError:
+            if time.monotonic() >= deadline:
+                holder = _lock_holder(handle)
+                handle.close()
+                raise StoreError(
+                    f"the store at {path} is in use by {holder}; wait for it to finish"
+                    + (" or stop the server" if "serve" in holder else "")
+                    + " (or use --wait SECONDS), then try again",
+                    message_zh=f"{path} 处的数据库正被占用（{holder}），请稍后再试",
+                ) from None
+            time.sleep(0.1)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(json.dumps({"pid": os.getpid(), "purpose": purpose}))
+    handle.flush()
+
+    def release() -> None:
+        handle.seek(0)
+        handle.truncate()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+    return release
+
+
+def _lock_holder(handle) -> str:
+    try:
+        handle.seek(0)
+        info = json.loads(handle.read() or "{}")
+    except (OSError, ValueError):
+        info = {}
+    purpose = {"serve": "zwgk serve", "load": "another zwgk process writing to it"}.get(
+        info.get("purpose", ""), "another zwgk process"
+    )
+    return f"{purpose} (pid {info['pid']})" if "pid" in info else purpose
+
+
+@contextmanager
+def locked(location: str | os.PathLike, *, purpose: str, wait: float = 0.0) -> Iterator[None]:
+    """``acquire_lock`` as a context manager (``zwgk serve`` holds it while the server runs)."""
+    release = acquire_lock(location, purpose=purpose, wait=wait)
+    try:
+        yield
+    finally:
+        release()

@@ -89,7 +89,7 @@ def test_second_writer_gets_a_clear_error(tmp_path):
             "except StoreError as e:\n    print('StoreError', e)\n"
         )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.startswith("StoreError") and "in use by another process" in out
+    assert out.startswith("StoreError") and "in use by another zwgk process" in out and "pid" in out
 
 
 def test_read_only_open_of_missing_store(tmp_path):
