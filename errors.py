@@ -20,6 +20,9 @@ class ZwgkError(Exception):
         self.message = message
         self.message_zh = message_zh
 
+    def __reduce__(self):
+        return (_rebuild, (type(self), self.message, self.message_zh))
+
     def render(self, *, lang: str = "en") -> str:
         if lang == "zh" and self.message_zh:
             return self.message_zh
@@ -49,6 +52,15 @@ class InputError(ZwgkError):
             text += f" (expected {expected})"
         super().__init__(text, message_zh=f"{where}: {message_zh}" if message_zh else None)
         self.reason = message
+        self.reason_zh = message_zh
+
+    def __reduce__(self):
+        """Rebuilt with its keywords when it crosses a process boundary (parallel loads)."""
+        return (_input_error, (self.reason, self.path, self.line, self.expected, self.reason_zh))
+
+
+def _input_error(reason, path, line, expected, reason_zh) -> InputError:
+    return InputError(reason, path=path, line=line, expected=expected, message_zh=reason_zh)
 
 
 class StoreError(ZwgkError):
@@ -57,3 +69,7 @@ class StoreError(ZwgkError):
 
 class QueryError(ZwgkError):
     """A SPARQL query or a saved query's parameters are wrong."""
+
+
+def _rebuild(cls, message, message_zh):
+    return cls(message, message_zh=message_zh)

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import StoreError, ZwgkError
@@ -194,33 +194,30 @@ class LedgerStore:
         self._store.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
 
     def load_records(self, records) -> list[LoadSummary]:
-        """Write built ledgers, each atomically; all are built before the first write."""
-        from .rdf import build_ledger
+        """Write ledgers, each atomically; all are built before the first write."""
+        return self.load_prepared([prepare(record) for record in records])
 
-        built = [(record, build_ledger(record)) for record in records]
+    def load_prepared(self, prepared: list["PreparedLedger"]) -> list[LoadSummary]:
         summaries = []
-        for record, ledger in built:
-            status = self._status(ledger)
+        for ledger in prepared:
+            lines = ledger.lines()
+            status = self._status(ledger.graph, lines)
             if status != "unchanged":
-                self._replace_graph(ledger.graph, ledger.quads)
-            summaries.append(
-                LoadSummary(
-                    id=ledger.id, source_file=record.source_file, title=record.title,
-                    jurisdiction=record.jurisdiction, year=record.year, layout=record.layout,
-                    tasks=ledger.tasks, indicators=ledger.indicators, agencies=ledger.agencies,
-                    warnings=tuple(record.warnings), status=status,
+                self._store.update(
+                    f"DROP SILENT GRAPH <{ledger.graph}> ;\n"
+                    f"INSERT DATA {{ GRAPH <{ledger.graph}> {{\n" + "\n".join(lines) + "\n} }"
                 )
-            )
+            summaries.append(replace(ledger.summary, status=status))
         return summaries
 
-    def _status(self, ledger) -> str:
+    def _status(self, graph: str, lines: list[str]) -> str:
         from pyoxigraph import NamedNode
 
-        graph = NamedNode(ledger.graph)
-        stored = set(self._store.quads_for_pattern(None, None, None, graph))
+        stored = {f"{q.subject} {q.predicate} {q.object} ." for q in
+                  self._store.quads_for_pattern(None, None, None, NamedNode(graph))}
         if not stored:
             return "new"
-        return "unchanged" if stored == set(ledger.quads) else "replaced"
+        return "unchanged" if stored == set(lines) else "replaced"
 
     def remove(self, ledger_ids: list[str]) -> None:
         from . import iris
@@ -284,6 +281,58 @@ def ontology_files() -> list[str]:
     return sorted(names, key=lambda n: (n != "zwgk.ttl", n))
 
 
+@dataclass(frozen=True)
+class PreparedLedger:
+    """A ledger read and built, ready to be written: its summary and its triples as compressed
+    N-Triples lines. Compact and picklable, so that worker processes can prepare a province's
+    ledgers in parallel and the writer can hold them all before the first write."""
+
+    summary: LoadSummary
+    graph: str
+    body: bytes
+
+    def lines(self) -> list[str]:
+        import zlib
+
+        return zlib.decompress(self.body).decode("utf-8").split("\n")
+
+
+def prepare(record) -> PreparedLedger:
+    import zlib
+
+    from .rdf import build_ledger
+
+    ledger = build_ledger(record)
+    text = "\n".join(dict.fromkeys(f"{q.subject} {q.predicate} {q.object} ." for q in ledger.quads))
+    summary = LoadSummary(
+        id=ledger.id, source_file=record.source_file, title=record.title,
+        jurisdiction=record.jurisdiction, year=record.year, layout=record.layout,
+        tasks=ledger.tasks, indicators=ledger.indicators, agencies=ledger.agencies,
+        warnings=tuple(record.warnings), status="",
+    )
+    return PreparedLedger(summary=summary, graph=ledger.graph, body=zlib.compress(text.encode("utf-8"), 3))
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    layout: str | None
+    overrides: object
+
+
+def _prepare_job(job: _Job) -> PreparedLedger | ZwgkError:
+    from .loaders import read_ledger
+
+    try:
+        return prepare(read_ledger(job.path, layout=job.layout, overrides=job.overrides))
+    except ZwgkError as exc:
+        return exc
+
+
+PARALLEL_FROM = 8
+"""Batches of at least this many files are prepared in worker processes."""
+
+
 def load_paths(
     store: LedgerStore,
     paths: list[str | os.PathLike],
@@ -292,26 +341,41 @@ def load_paths(
     overrides=None,
     keep_going: bool = False,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> LoadReport:
     """Read the ledger files (folders are searched) and load them. Without ``keep_going`` a file
-    that cannot be read stops everything before the first write."""
-    from .loaders import ledger_files, read_ledger
+    that cannot be read stops everything before the first write. Large batches are read and
+    built on every core (``workers``, default: all of them)."""
+    from .loaders import ledger_files
 
     files = ledger_files(list(paths))
     if not files:
         raise StoreError("no ledger files found in " + ", ".join(map(str, paths)),
                          message_zh="未找到台账文件")
-    records, skipped = [], []
-    for path in files:
-        try:
-            records.append(read_ledger(path, layout=layout, overrides=overrides))
-        except ZwgkError as exc:
+    jobs = [_Job(path=path, layout=layout, overrides=overrides) for path in files]
+    workers = workers or os.cpu_count() or 1
+    prepared, skipped = [], []
+    for result in _run_jobs(jobs, workers=workers if len(jobs) >= PARALLEL_FROM else 1):
+        if isinstance(result, ZwgkError):
             if not keep_going:
-                raise
-            skipped.append(exc)
+                raise result
+            skipped.append(result)
+        else:
+            prepared.append(result)
         if progress is not None:
             progress(1)
-    return LoadReport(summaries=store.load_records(records), skipped=skipped)
+    return LoadReport(summaries=store.load_prepared(prepared), skipped=skipped)
+
+
+def _run_jobs(jobs: list[_Job], *, workers: int) -> Iterator[PreparedLedger | ZwgkError]:
+    if workers <= 1:
+        yield from map(_prepare_job, jobs)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes=workers) as pool:
+        yield from pool.imap(_prepare_job, jobs, chunksize=4)
 
 
 def acquire_lock(location: str | os.PathLike, *, purpose: str, wait: float = 0.0) -> Callable[[], None]:
