@@ -71,6 +71,7 @@ class _Builder:
         self.seen: set[tuple] = set()
         self.agencies: set[str] = set()
         self.indicators: set[str] = set()
+        self.depth = 0
         place = find_jurisdiction(record.jurisdiction) if record.jurisdiction else None
         if record.jurisdiction and place is None:
             place = JurisdictionInfo(name=record.jurisdiction, level=None)
@@ -139,6 +140,7 @@ class _Builder:
         self.add(scheme, _n(SKOS, "prefLabel"), zh(f"{record.title or record.source_file} 指标体系"))
         for position, task in enumerate(record.tasks, start=1):
             self.task(ledger, scheme, position, task)
+        self.levels(scheme)
         return BuiltLedger(
             id=self.lid,
             iri=ledger.value,
@@ -148,6 +150,20 @@ class _Builder:
             indicators=len(self.indicators),
             agencies=len(self.agencies),
         )
+
+    def levels(self, scheme: NamedNode) -> None:
+        """XKOS lists a scheme's levels as one ordered rdf:List; its cells get IRIs too. Depths
+        are written as xsd:integer: Oxigraph stores xsd:positiveInteger as xsd:integer anyway,
+        and reloads must compare equal."""
+        if not self.depth:
+            return
+        rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        cells = [NamedNode(f"{scheme.value}/levels/{d}") for d in range(1, self.depth + 1)]
+        self.add(scheme, _n(XKOS, "numberOfLevels"), typed(self.depth, "integer"))
+        self.add(scheme, _n(XKOS, "levels"), cells[0])
+        for d, cell in enumerate(cells, start=1):
+            self.add(cell, _n(rdf, "first"), NamedNode(iris.level(self.lid, d)))
+            self.add(cell, _n(rdf, "rest"), cells[d] if d < len(cells) else _n(rdf, "nil"))
 
     def indicator(self, scheme: NamedNode, path: tuple[str, ...]) -> NamedNode | None:
         node = None
@@ -166,7 +182,7 @@ class _Builder:
             self.add(level, RDF_TYPE, _n(XKOS, "ClassificationLevel"))
             self.add(level, _n(XKOS, "depth"), typed(depth, "integer"))
             self.add(level, _n(SKOS, "member"), current)
-            self.add(scheme, _n(XKOS, "levels"), level)
+            self.depth = max(self.depth, depth)
             if node is None:
                 self.add(scheme, _n(SKOS, "hasTopConcept"), current)
                 self.add(current, _n(SKOS, "topConceptOf"), scheme)

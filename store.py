@@ -181,7 +181,7 @@ class LedgerStore:
         text = "\n".join(read_text("ontology", f) for f in ontology_files())
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         graph = NamedNode(ONTOLOGY_GRAPH)
-        marker = Quad(graph, NamedNode(ZW + "sourceSha256"), Literal(digest), graph)
+        marker = Quad(graph, NamedNode("http://purl.org/dc/terms/identifier"), Literal(f"sha256:{digest}"), graph)
         if marker in self._store:
             return
         quads = [Quad(q.subject, q.predicate, q.object, graph)

@@ -32,7 +32,7 @@ UNIT_ROLES = {LEAD: Role.LEAD, RESPONSIBLE: Role.RESPONSIBLE, COOPERATING: Role.
 INHERITABLE = {INDICATOR, LEAD, RESPONSIBLE, COOPERATING, DEADLINE, CHANNEL, REMARK}
 
 _WS = re.compile(r"\s+")
-_CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
@@ -197,11 +197,21 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
                     above = out[r][col]
                 elif above is not None and not (
                     column.role == INDICATOR and _outer_changed(grid, out, r, column.level or 0, above)
-                ):
+                ) and not (column.role == REMARK and _units_printed(grid, r)):
                     out[r][col] = (above[0], above[1], True)
                 else:
                     above = None
     return out
+
+
+def _units_printed(grid: Grid, r: int) -> bool:
+    """A remark is merged down only over rows whose unit cells are merged too: an empty remark
+    beside a newly printed unit is an empty remark, not the remark of other units."""
+    row = grid.rows[r]
+    return any(
+        column.role in UNIT_ROLES and i < len(row) and row[i] is not None and row[i].text.strip()
+        for i, column in enumerate(grid.header.columns)
+    )
 
 
 def _outer_changed(grid: Grid, out: list, r: int, level: int, above: tuple) -> bool:
@@ -311,3 +321,51 @@ def _split_number(number: str | None, text: str) -> tuple[str | None, str]:
     if found and found.style in ("arabic", "paren-arabic", "circled") and found.rest:
         return found.label, found.rest
     return None, text
+
+
+@lru_cache(maxsize=1)
+def cell_words() -> dict:
+    """The cell vocabulary of the genre (``cell_words.json``): unit endings, channel words,
+    deadline words, role markers and web-page debris."""
+    return json.loads(read_text("loaders", "cell_words.json"))
+
+
+@lru_cache(maxsize=None)
+def _word_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(cell_words()[name])
+
+
+def _is_channel_line(line: str) -> bool:
+    return len(line) <= 24 and bool(_word_pattern("channel").search(line))
+
+
+def is_units(text: str) -> bool:
+    """Every line of the cell names a unit (ends as unit names end: 局, 办, 中心, 街道…) and
+    none is a channel (政府网站 ends in 站 but is where a task is checked, not who does it)."""
+    lines = [join_cjk(line) for line in text.split("\n") if line.strip()]
+    def unit(line: str) -> bool:
+        end = _word_pattern("unit_suffix").search(line)
+        return bool(end) and not (end.group() == "站" and _is_channel_line(line))
+
+    return bool(lines) and all(unit(line) for line in lines)
+
+
+def cell_kind(text: str) -> str:
+    """The column role a free-standing cell's words suggest: ``deadline``, ``lead`` (units),
+    ``channel``, or ``unknown``. Only short cells qualify: a sentence is task text whatever
+    words it contains."""
+    flat = join_cjk(text)
+    if not flat or re.search(r"[。；;]$", flat):
+        return UNKNOWN
+    if is_units(text):
+        return LEAD
+    if len(flat) <= 16 and _word_pattern("deadline").search(flat):
+        return DEADLINE
+    if all(_is_channel_line(join_cjk(line)) for line in text.split("\n") if line.strip()):
+        return CHANNEL
+    return UNKNOWN
+
+
+def is_debris(text: str) -> bool:
+    """Web-page furniture around a ledger: links, QR-code notes, copyright lines."""
+    return bool(_word_pattern("debris").search(text.strip()))

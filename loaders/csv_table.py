@@ -1,0 +1,64 @@
+"""Comma-separated tables (.csv saved from Excel or WPS), read with the csv module into the same
+grid as every other table: one record is one row, an empty cell under a filled one is merged,
+an empty record separates blocks of merges."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from . import Layout, Source
+from .delimited import find_header, rows_to_grid
+from .model import LedgerRecord
+from .table import grid_to_tasks
+from .text import strip_html
+
+_DELIMITERS = ",;"
+
+
+def _dialect(text: str) -> str:
+    """The delimiter that splits the most lines into two or more cells."""
+    lines = [l for l in text.split("\n")[:200] if l.strip()]
+    return max(_DELIMITERS, key=lambda d: sum(1 for l in lines if l.count(d) >= 1))
+
+
+def records(text: str) -> list[tuple[int, list[str] | None]]:
+    """(1-based line where the record starts, cells) per record; ``None`` for an empty record."""
+    reader = csv.reader(io.StringIO(text), delimiter=_dialect(text))
+    out: list[tuple[int, list[str] | None]] = []
+    line = 1
+    for cells in reader:
+        cells = [strip_html(c) for c in cells]
+        out.append((line, cells if any(c.strip() for c in cells) else None))
+        line = reader.line_num + 1
+    return out
+
+
+def detect(source: Source) -> float:
+    lines = [l for l in source.lines if l.strip()]
+    if not lines or sum(1 for l in lines if "\t" in l) > len(lines) * 0.2:
+        return 0.0
+    rows = records(source.text)
+    delimited = sum(1 for _, cells in rows if cells and len(cells) >= 2)
+    if delimited < 3:
+        return 0.0
+    if find_header([(n, c) for n, c in rows if c is not None]) is None:
+        return 0.0
+    return min(0.85, 0.4 + delimited / max(len(lines), 1) / 2)
+
+
+def read(source: Source) -> LedgerRecord:
+    grid = rows_to_grid(records(source.text), source=source)
+    record = source.record(layout=LAYOUT.name)
+    record.tasks = grid_to_tasks(grid)
+    if grid.header.unknown:
+        record.warnings.append("unknown header words / 未识别的表头: " + "、".join(grid.header.unknown))
+    return record
+
+
+LAYOUT = Layout(
+    name="csv",
+    detect=detect,
+    read=read,
+    description="comma-separated table (.csv) / 逗号分隔的表格",
+)

@@ -1,0 +1,75 @@
+"""Excel workbooks (.xlsx), read with openpyxl: visible sheets only, formulas as their cached
+values, merged ranges as a value in the top-left cell and empty cells under it — which is what
+the shared grid reads as a merged cell."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..errors import InputError
+from . import Layout, Source
+from .delimited import find_header, rows_to_grid
+from .metadata import extract_metadata
+from .model import LedgerRecord
+from .table import grid_to_tasks
+
+
+def _is_workbook(source: Source) -> bool:
+    try:
+        return "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(source.data)).namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def detect(source: Source) -> float:
+    return 0.95 if source.is_zip() and _is_workbook(source) else 0.0
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read(source: Source) -> LedgerRecord:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(source.data), data_only=True, read_only=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise InputError(f"cannot open the workbook: {exc}", path=source.path,
+                         expected="an .xlsx workbook", message_zh="无法打开 Excel 工作簿") from exc
+    record = source.record(layout=LAYOUT.name)
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        rows = [
+            (index, [_text(v) for v in values] if any(_text(v) for v in values) else None)
+            for index, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+        body = [(n, c) for n, c in rows if c is not None]
+        at = find_header(body)
+        if at is None:
+            continue
+        head = [" ".join(c for c in cells if c) for _, cells in body[:at]]
+        found = extract_metadata(head)
+        if record.title is None and found.get("title"):
+            record.title = str(found["title"])
+        grid = rows_to_grid(rows, source=source)
+        record.tasks.extend(grid_to_tasks(grid))
+        if grid.header.unknown:
+            record.warnings.append(f"sheet {sheet.title}: unknown header words / 未识别的表头: "
+                                   + "、".join(grid.header.unknown))
+    return record
+
+
+LAYOUT = Layout(
+    name="xlsx",
+    detect=detect,
+    read=read,
+    description="Excel workbook (.xlsx), merged ranges read as merged cells / Excel 工作簿",
+    binary=True,
+)

@@ -1,0 +1,252 @@
+"""The ontology (ontology/zwgk.ttl): it parses, every term is labelled in Chinese and English, the
+public-contract names exist with their W3C alignments, and the builder uses no zw: term the
+ontology does not declare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
+from rdflib.collection import Collection
+
+from zwgk import resources
+
+ZW = rdflib.Namespace("https://w3id.org/zwgk/ontology#")
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+ODRL = rdflib.Namespace("http://www.w3.org/ns/odrl/2/")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+# An open namespace: pytest probes module attributes, and rdflib's closed XSD warns on the probe.
+XSD = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
+ONTOLOGY = URIRef("https://w3id.org/zwgk/ontology")
+SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "ledgers"
+
+CLASSES = {
+    "Ledger", "Task", "Indicator", "Agency", "AgencyGroup", "Obligation", "Deadline",
+    "Requirement", "Jurisdiction", "Alignment",
+}
+OBJECT_PROPERTIES = {
+    "jurisdiction", "issuer", "task", "indicatorScheme", "ledger", "indicator", "leadUnit",
+    "responsibleUnit", "deadline", "obligation", "requirement", "inheritedField", "topic",
+    "agencyType", "bearer", "role", "recurrence", "requirementKind", "adminLevel", "within",
+    "source", "target",
+}
+DATATYPE_PROPERTIES = {
+    "year", "docNumber", "sourceFile", "sourceSha256", "layout", "number", "position", "text",
+    "remark", "channel", "sourceLine", "topicRule", "level", "inherited", "deadlineText",
+    "dueDate", "inText", "requirementText", "value", "unit", "comparator", "per",
+    "divisionCode", "score", "method",
+}
+SCHEMES = {
+    "RoleScheme": {"LeadRole", "ResponsibleRole", "CooperatingRole"},
+    "RecurrenceScheme": {"Ongoing", "Daily", "Weekly", "Monthly", "Quarterly", "HalfYearly", "Yearly"},
+    "RequirementKindScheme": {"TimeLimit", "Minimum", "Maximum", "Frequency", "Ratio"},
+    "AdminLevelScheme": {"National", "Province", "City", "County", "Township"},
+}
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return resources.read_text("ontology", "zwgk.ttl")
+
+
+@pytest.fixture(scope="module")
+def onto(text) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(data=text, format="turtle")
+    return graph
+
+
+def _langs(graph: rdflib.Graph, subject, predicate) -> set[str | None]:
+    return {o.language for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
+
+
+def _zw_terms(graph: rdflib.Graph, kind) -> set[URIRef]:
+    return {s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef) and s.startswith(str(ZW))}
+
+
+def test_parses_alike_with_rdflib_and_pyoxigraph(text, onto):
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+    assert len(store) == len(onto) > 700
+
+
+def test_header_has_version_titles_license_and_no_imports(onto):
+    assert (ONTOLOGY, RDF.type, OWL.Ontology) in onto
+    assert onto.value(ONTOLOGY, OWL.versionInfo) is not None
+    assert _langs(onto, ONTOLOGY, DCTERMS.title) == {"zh", "en"}
+    assert _langs(onto, ONTOLOGY, DCTERMS.description) == {"zh", "en"}
+    assert isinstance(onto.value(ONTOLOGY, DCTERMS.license), URIRef)
+    assert not list(onto.objects(None, OWL.imports))
+
+
+def test_every_zw_class_and_property_is_labelled_in_zh_and_en(onto):
+    terms = set()
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        terms |= _zw_terms(onto, kind)
+    assert len(terms) == len(CLASSES) + len(OBJECT_PROPERTIES) + len(DATATYPE_PROPERTIES)
+    for term in sorted(terms):
+        assert {"zh", "en"} <= _langs(onto, term, RDFS.label), term
+        assert "en" in _langs(onto, term, RDFS.comment), term
+        assert (term, RDFS.isDefinedBy, ONTOLOGY) in onto, term
+
+
+def test_public_contract_names_exist_with_their_kind(onto):
+    assert {ZW[n] for n in CLASSES} == _zw_terms(onto, OWL.Class)
+    assert {ZW[n] for n in OBJECT_PROPERTIES} == _zw_terms(onto, OWL.ObjectProperty)
+    assert {ZW[n] for n in DATATYPE_PROPERTIES} == _zw_terms(onto, OWL.DatatypeProperty)
+    for prop in OBJECT_PROPERTIES | DATATYPE_PROPERTIES:
+        assert onto.value(ZW[prop], RDFS.range) is not None, prop
+        assert onto.value(ZW[prop], RDFS.domain) is not None, prop
+
+
+def test_w3c_alignments(onto):
+    subclass = {
+        "Ledger": {PROV.Entity}, "Task": {PROV.Plan}, "Indicator": {SKOS.Concept},
+        "Agency": {ORG.Organization, PROV.Agent}, "AgencyGroup": {ZW.Agency},
+        "Obligation": {PROV.Association, ODRL.Duty}, "Requirement": {ODRL.Constraint},
+        "Jurisdiction": {DCTERMS.Jurisdiction},
+    }
+    for name, parents in subclass.items():
+        assert set(onto.objects(ZW[name], RDFS.subClassOf)) == parents, name
+    assert (PROV.Plan, RDFS.subClassOf, PROV.Entity) in onto
+    assert set(onto.objects(ZW.bearer, RDFS.subPropertyOf)) == {PROV.agent, ODRL.assignee}
+    assert set(onto.objects(ZW.role, RDFS.subPropertyOf)) == {PROV.hadRole}
+    assert (ZW.within, RDF.type, OWL.TransitiveProperty) in onto
+    # zw:task runs from ledgers and from obligations: a union domain, and no axiom that would
+    # make a ledger a prov:Association (prov:hadPlan) or an obligation a ledger (owl:inverseOf).
+    domain = onto.value(ZW.task, RDFS.domain)
+    assert set(Collection(onto, onto.value(domain, OWL.unionOf))) == {ZW.Ledger, ZW.Obligation}
+    assert not list(onto.objects(ZW.task, RDFS.subPropertyOf))
+    assert not list(onto.triples((None, OWL.inverseOf, None)))
+
+
+def test_datatype_ranges(onto):
+    ranges = {
+        "year": XSD.gYear, "position": XSD.integer, "sourceLine": XSD.integer, "level": XSD.integer,
+        "text": RDF.langString, "dueDate": XSD.date, "inText": XSD.boolean, "inherited": XSD.boolean,
+        "value": XSD.decimal, "score": XSD.decimal, "divisionCode": XSD.string, "inheritedField": RDF.Property,
+    }
+    for name, datatype in ranges.items():
+        assert onto.value(ZW[name], RDFS.range) == datatype, name
+
+
+def test_every_concept_has_zh_en_labels_and_definition_in_its_scheme(onto):
+    concepts = _zw_terms(onto, SKOS.Concept)
+    assert concepts == {ZW[c] for members in SCHEMES.values() for c in members}
+    for scheme, members in SCHEMES.items():
+        assert (ZW[scheme], RDF.type, SKOS.ConceptScheme) in onto
+        assert {"zh", "en"} <= _langs(onto, ZW[scheme], SKOS.prefLabel), scheme
+        assert set(onto.objects(ZW[scheme], SKOS.hasTopConcept)) == {ZW[m] for m in members}
+        for member in members:
+            concept = ZW[member]
+            assert set(onto.objects(concept, SKOS.inScheme)) == {ZW[scheme]}, member
+            assert {"zh", "en"} <= _langs(onto, concept, SKOS.prefLabel), member
+            # SKOS: at most one prefLabel per language
+            assert len(_langs(onto, concept, SKOS.prefLabel)) == len(list(onto.objects(concept, SKOS.prefLabel)))
+            assert "en" in _langs(onto, concept, SKOS.definition), member
+    for role in SCHEMES["RoleScheme"]:
+        assert (ZW[role], RDF.type, PROV.Role) in onto
+    assert {str(o) for o in onto.objects(ZW.LeadRole, SKOS.prefLabel)} == {"牵头", "lead"}
+
+
+def _sample_quads(path: Path):
+    rdf = pytest.importorskip("zwgk.rdf", reason="zwgk.rdf (the RDF builder) is not written yet")
+    from zwgk.errors import InputError
+    from zwgk.loaders import read_ledger
+
+    try:
+        record = read_ledger(path)
+    except InputError as error:
+        pytest.skip(f"no layout reader reads this sample yet: {error}")
+    return rdf.ledger_quads(record)
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_builder_uses_only_declared_terms(onto, path):
+    """Every zw: predicate and class the builder writes is declared, with the right kind; every
+    zw: concept or property it writes as a value is declared too."""
+    quads = _sample_quads(path)
+    assert quads
+    declared_props = _zw_terms(onto, OWL.ObjectProperty) | _zw_terms(onto, OWL.DatatypeProperty)
+    declared_classes = _zw_terms(onto, OWL.Class)
+    declared_concepts = _zw_terms(onto, SKOS.Concept)
+    rdf_type = str(RDF.type)
+    predicates = {q.predicate.value for q in quads if q.predicate.value.startswith(str(ZW))}
+    classes = {q.object.value for q in quads if q.predicate.value == rdf_type and q.object.value.startswith(str(ZW))}
+    values = {
+        (q.predicate.value, q.object.value)
+        for q in quads
+        if q.predicate.value != rdf_type and isinstance(q.object.value, str) and q.object.value.startswith(str(ZW))
+        and type(q.object).__name__ == "NamedNode"
+    }
+    assert predicates and classes
+    assert predicates <= {str(p) for p in declared_props}, predicates - {str(p) for p in declared_props}
+    assert classes <= {str(c) for c in declared_classes}, classes - {str(c) for c in declared_classes}
+    for predicate, value in values:
+        wanted = declared_props if predicate == str(ZW.inheritedField) else declared_concepts
+        assert URIRef(value) in wanted, (predicate, value)
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_builder_literals_match_declared_ranges(onto, path):
+    """A zw: datatype property's literals carry the datatype its rdfs:range declares (a @zh
+    literal for rdf:langString), so SPARQL filters and SHACL shapes written from the ontology
+    match the data."""
+    quads = _sample_quads(path)
+    ranges = {str(p): str(onto.value(p, RDFS.range)) for p in _zw_terms(onto, OWL.DatatypeProperty)}
+    wrong = set()
+    for q in quads:
+        expected = ranges.get(q.predicate.value)
+        if expected is None:
+            continue
+        actual = str(RDF.langString) if q.object.language else q.object.datatype.value
+        if actual != expected:
+            wrong.add((q.predicate.value, actual))
+    assert not wrong
+
+
+def _domain_classes(onto: rdflib.Graph, prop: URIRef) -> set[str]:
+    domain = onto.value(prop, RDFS.domain)
+    if isinstance(domain, URIRef):
+        return {str(domain)}
+    return {str(c) for c in Collection(onto, onto.value(domain, OWL.unionOf))}
+
+
+def _superclasses(onto: rdflib.Graph, cls: str) -> set[str]:
+    return {str(c) for c in onto.transitive_objects(URIRef(cls), RDFS.subClassOf)}
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_builder_respects_domains_ranges_and_functional_properties(onto, path):
+    """Read with the ontology, the builder's triples never entail a wrong type: each zw:
+    property's subject is typed with (a subclass of) its domain, each object of a zw:-class range
+    is typed with that class, and a functional property has one value per subject."""
+    quads = _sample_quads(path)
+    rdf_type = str(RDF.type)
+    types: dict[str, set[str]] = {}
+    for q in quads:
+        if q.predicate.value == rdf_type:
+            types.setdefault(q.subject.value, set()).update(_superclasses(onto, q.object.value))
+    props = _zw_terms(onto, OWL.ObjectProperty) | _zw_terms(onto, OWL.DatatypeProperty)
+    domains = {str(p): _domain_classes(onto, p) for p in props}
+    ranges = {str(p): str(onto.value(p, RDFS.range)) for p in _zw_terms(onto, OWL.ObjectProperty)}
+    functional = {str(p) for p in _zw_terms(onto, OWL.FunctionalProperty)}
+    wrong, values = set(), {}
+    for q in quads:
+        predicate = q.predicate.value
+        if predicate not in domains:
+            continue
+        if not types.get(q.subject.value, set()) & domains[predicate]:
+            wrong.add(("domain", predicate))
+        expected = ranges.get(predicate, "")
+        if expected.startswith(str(ZW)) and expected not in types.get(q.object.value, set()):
+            wrong.add(("range", predicate))
+        if predicate in functional:
+            values.setdefault((q.subject.value, predicate), set()).add(q.object)
+    assert not wrong
+    assert not {p for (_, p), objects in values.items() if len(objects) > 1}
