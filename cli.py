@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from .errors import EXIT_BAD_INPUT, ZwgkError
+from .errors import EXIT_BAD_INPUT, EXIT_VIOLATIONS, ZwgkError
 
 
 def _lang() -> str:
@@ -127,6 +127,30 @@ def export(ctx, fmt, output, ledger_ids):
             handle.write(data)
     else:
         sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.argument("targets", nargs=-1, metavar="[LEDGER-ID | FILE]...")
+@click.option("--layout", default=None, help="Force a layout for FILE arguments. 指定版式")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the text report. 语言")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              help="text for people; turtle or json for the full SHACL validation report.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation",
+              help="Exit 1 on violations (default) or on violations and warnings.")
+@click.pass_context
+def validate(ctx, targets, layout, lang, fmt, fail_on):
+    """Check ledgers against the completeness rules (SHACL). 校验台账完整性
+
+    No argument: every ledger in the store. LEDGER-ID: those ledgers. FILE (or folder): the
+    files themselves, read directly without touching the store (check a draft before
+    publishing). Exit 0 without violations, 1 with violations, 2 for bad input.
+    """
+    from .validate import validate_targets
+
+    report = validate_targets(list(targets), store=ctx.obj.get("store"), layout=layout)
+    click.echo(report.render(format=fmt, lang=lang), nl=False)
+    if report.fails(fail_on=fail_on):
+        ctx.exit(EXIT_VIOLATIONS)
 
 
 if __name__ == "__main__":

@@ -38,8 +38,18 @@ def _n(ns: str, name: str) -> NamedNode:
     return NamedNode(ns + name)
 
 
+_UNSAFE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def clean(text: str) -> str:
+    """Text fit for any RDF serialiser: no control characters, no unpaired surrogates (which
+    office files and web dumps do carry)."""
+    text = text.translate(_UNSAFE)
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
 def zh(text: str) -> Literal:
-    return Literal(text, language="zh")
+    return Literal(clean(text), language="zh")
 
 
 def typed(value: object, datatype: str) -> Literal:

@@ -21,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EXIT_OK, EXIT_VIOLATIONS
 from .iris import ZW
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -41,16 +40,17 @@ _IRI_OF_SEVERITY = {v: k for k, v in _SEVERITY_OF_IRI.items()}
 # Words of the text report. Shape names and messages come from the shapes graph.
 _WORDS = {
     "zh": {
-        "ledger": "台账", "violation": "违规", "warning": "警告", "info": "提示",
+        "ledger": "台账", "the_ledger": "台账", "violation": "违规", "warning": "警告", "info": "提示",
         "task": "任务", "task_at": "第 {position} 项任务", "indicator": "指标", "agency": "单位",
-        "obligation": "责任分工", "scheme": "指标体系", "conforms": "符合全部规则",
+        "obligation": "责任分工", "scheme": "指标体系", "conforms": "符合全部规则", "empty": "没有可校验的台账",
         "total": "合计：违规 {violation} 项，警告 {warning} 项，提示 {info} 项",
         "summary": "共 {ledgers} 个台账，{failing} 个有违规；违规 {violation} 项，警告 {warning} 项，提示 {info} 项",
     },
     "en": {
-        "ledger": "Ledger", "violation": "Violations", "warning": "Warnings", "info": "Infos",
+        "ledger": "Ledger", "the_ledger": "ledger", "violation": "Violations", "warning": "Warnings", "info": "Infos",
         "task": "task", "task_at": "task #{position}", "indicator": "indicator", "agency": "agency",
         "obligation": "obligation", "scheme": "indicator scheme", "conforms": "conforms to every rule",
+        "empty": "no ledger to validate",
         "total": "total: {violation} violations, {warning} warnings, {info} infos",
         "summary": "{ledgers} ledgers, {failing} with violations; {violation} violations, {warning} warnings, {info} infos",
     },
@@ -109,7 +109,7 @@ class ValidationResult:
                 return f"{words['task']} {self.task_number}"
             return words["task_at"].format(position=self.task_position or "?")
         if self.subject_kind == "ledger":
-            return words["ledger"]
+            return words["the_ledger"]
         kind = words.get(self.subject_kind, self.subject_kind)
         return f"{kind} {self.subject_label}" if self.subject_label else kind
 
@@ -180,9 +180,6 @@ class ValidationReport:
         counts = self.counts()
         return counts["violation"] > 0 or (fail_on == "warning" and counts["warning"] > 0)
 
-    def exit_code(self, *, fail_on: str = "violation") -> int:
-        return EXIT_VIOLATIONS if self.fails(fail_on=fail_on) else EXIT_OK
-
     def render(self, *, format: str = "text", lang: str = "zh") -> str:
         if format == "text":
             return self.render_text(lang=lang)
@@ -198,6 +195,8 @@ class ValidationReport:
         if lang not in _WORDS:
             raise ValueError(f"lang must be one of {tuple(_WORDS)}")
         words = _WORDS[lang]
+        if not self.ledgers:
+            return words["empty"] + "\n"
         out: list[str] = []
         for ledger in self.ledgers:
             head = f"{words['ledger']} {ledger.ledger_id}  {ledger.source_file or ''}"
@@ -452,9 +451,9 @@ def _validate_graph(graph, *, ledger_id: str | None, source_file: str | None) ->
     )
     ctx = _Context(graph)
     ledger = ctx.ledger
-    lid = ledger_id or (ctx.text(ledger, DCTERMS + "identifier") if ledger else None) or "?"
-    file_name = source_file or (ctx.text(ledger, ZW + "sourceFile") if ledger else None)
-    title = ctx.text(ledger, DCTERMS + "title") if ledger else None
+    lid = ledger_id or ctx.text(ledger, DCTERMS + "identifier") or "?"
+    file_name = source_file or ctx.text(ledger, ZW + "sourceFile")
+    title = ctx.text(ledger, DCTERMS + "title")
 
     def one(node, prop):
         return next(iter(results_graph.objects(node, URIRef(SH + prop))), None)
@@ -530,7 +529,7 @@ class _Context:
         focus_kind = self.kind(focus)
         if focus_kind == "task":
             return focus, "task"
-        value_kind = self.kind(value) if value is not None and not hasattr(value, "language") else "other"
+        value_kind = self.kind(value) if isinstance(value, self.URIRef) else "other"
         if value_kind in ("task", "indicator"):
             return value, value_kind
         if focus_kind == "obligation":
@@ -540,7 +539,7 @@ class _Context:
         return focus, focus_kind
 
     def label(self, node) -> str | None:
-        for prop in (SKOS + "prefLabel", DCTERMS + "title"):
+        for prop in (SKOS + "prefLabel", DCTERMS + "title", SKOS + "altLabel"):
             text = self.text(node, prop)
             if text:
                 return text

@@ -1,21 +1,26 @@
-"""Jurisdictions named in issuers and titles (石泉县人民政府办公室 → 石泉县)."""
+"""Jurisdictions named in issuers and titles (濮阳市华龙区人民政府办公室 → 华龙区 in 濮阳市 in 河南省).
+
+Names are looked up in a gazetteer of GB/T 2260 administrative divisions shipped as
+``analysis/data/divisions.csv`` (code, name, level, parent code; provinces, prefecture-level and
+county-level divisions, as published in 2020 — the facts were taken from the data of the ``cpca``
+package). A known name yields its code and its chain of parents, so that the same county meets on
+one IRI whichever ledger names it. Townships are not in the gazetteer: a 镇/乡/街道 name written
+right after a county is returned as a Township without a code."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-# Administrative suffixes from the outermost to the innermost level, as data.
-_LEVELS = (
-    ("Province", "省|自治区|特别行政区"),
-    ("City", "市|自治州|州|盟|地区"),
-    ("County", "县|区|旗|自治县|市"),
-)
-_PATTERN = re.compile(
-    r"^(?:(?P<Province>[\u4e00-\u9fff]{2,3}?(?:省|自治区)))?"
-    r"(?:(?P<City>[\u4e00-\u9fff]{2,4}?(?:市|自治州|盟)))?"
-    r"(?:(?P<County>[\u4e00-\u9fff]{1,4}?(?:自治县|县|区|旗)))?"
-)
+from ..resources import package_file
+
+# A township name following its county: two to six characters ending in 镇, 乡 or 街道,
+# without the characters that end department names (局, 委, 办…).
+_TOWNSHIP = re.compile(r"^([^\s局委办厅部处科室院所中心]{1,6}?(?:街道|镇|乡))(?:人民政府|办事处|$|[^村])")
+_IGNORED_ANYWHERE = 3  # shortest name accepted when it is not at the start of the text
 
 
 @dataclass(frozen=True)
@@ -25,16 +30,127 @@ class JurisdictionInfo:
     code: str | None = None
     parent: "JurisdictionInfo | None" = None
 
+    def chain(self) -> list["JurisdictionInfo"]:
+        """This jurisdiction and its parents, innermost first."""
+        out: list[JurisdictionInfo] = []
+        node: JurisdictionInfo | None = self
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+
+@dataclass(frozen=True)
+class _Division:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, _Division], dict[str, tuple[_Division, ...]], int]:
+    text = package_file("analysis", "data", "divisions.csv").read_text(encoding="utf-8")
+    by_code: dict[str, _Division] = {}
+    by_name: dict[str, list[_Division]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        division = _Division(row["code"], row["name"], row["level"], row["parent"] or None)
+        by_code[division.code] = division
+        by_name.setdefault(division.name, []).append(division)
+    longest = max(len(name) for name in by_name)
+    return by_code, {k: tuple(v) for k, v in by_name.items()}, longest
+
+
+def division(code: str) -> JurisdictionInfo | None:
+    """The division with this GB/T 2260 code, with its parents."""
+    by_code, _, _ = _gazetteer()
+    found = by_code.get(code)
+    return _info(found) if found else None
+
+
+def _info(found: _Division) -> JurisdictionInfo:
+    by_code, _, _ = _gazetteer()
+    parent = by_code.get(found.parent) if found.parent else None
+    return JurisdictionInfo(
+        name=found.name, level=found.level, code=found.code, parent=_info(parent) if parent else None
+    )
+
+
+def _ancestors(found: _Division) -> set[str]:
+    by_code, _, _ = _gazetteer()
+    codes: set[str] = set()
+    node = by_code.get(found.parent) if found.parent else None
+    while node is not None:
+        codes.add(node.code)
+        node = by_code.get(node.parent) if node.parent else None
+    return codes
+
+
+def _match_at(text: str, start: int, *, minimum: int) -> list[tuple[str, tuple[_Division, ...]]]:
+    """Gazetteer names beginning at ``start``, longest first."""
+    _, by_name, longest = _gazetteer()
+    found = []
+    for length in range(min(longest, len(text) - start), minimum - 1, -1):
+        name = text[start : start + length]
+        if name in by_name:
+            found.append((name, by_name[name]))
+    return found
+
+
+def split_jurisdiction(text: str) -> tuple[JurisdictionInfo | None, str]:
+    """The jurisdiction written at the start of ``text`` (a chain such as 陕西省安康市石泉县 or a
+    single name) and the rest of the text (石泉县财政局 → 石泉县, 财政局)."""
+    text = re.sub(r"\s+", "", text)
+    position = 0
+    chosen: _Division | None = None
+    while True:
+        step = None
+        for name, candidates in _match_at(text, position, minimum=2):
+            fitting = [c for c in candidates if chosen is None or chosen.code in _ancestors(c)]
+            if chosen is None and len(fitting) > 1:
+                step = (name, None, fitting)
+                break
+            if fitting:
+                step = (name, fitting[0], fitting)
+                break
+        if step is None:
+            break
+        name, picked, candidates = step
+        position += len(name)
+        if picked is None:
+            # An ambiguous name (朝阳区) with nothing before it to choose between its namesakes.
+            level = candidates[0].level if len({c.level for c in candidates}) == 1 else None
+            return _township(JurisdictionInfo(name=name, level=level), text, position)
+        chosen = picked
+    if chosen is None:
+        return None, text
+    return _township(_info(chosen), text, position)
+
+
+def _township(place: JurisdictionInfo, text: str, position: int) -> tuple[JurisdictionInfo, str]:
+    if place.level != "County":
+        return place, text[position:]
+    match = _TOWNSHIP.match(text[position:])
+    if not match:
+        return place, text[position:]
+    name = match.group(1)
+    return JurisdictionInfo(name=name, level="Township", parent=place), text[position + len(name) :]
+
 
 def find_jurisdiction(text: str) -> JurisdictionInfo | None:
-    """The innermost jurisdiction at the start of an issuer name or title, with the enclosing
-    ones as parents."""
-    match = _PATTERN.match(text.strip())
-    if not match or not match.group(0):
+    """The innermost jurisdiction named in an issuer, a jurisdiction name or a title, with the
+    enclosing ones as parents. A name at the start of the text is preferred; otherwise the first
+    gazetteer name of three characters or more anywhere in the text (two-character names such as
+    城区 are too often ordinary words)."""
+    compact = re.sub(r"\s+", "", text or "")
+    if not compact:
         return None
-    found: JurisdictionInfo | None = None
-    for level, _ in _LEVELS:
-        name = match.group(level)
-        if name:
-            found = JurisdictionInfo(name=name, level=level, parent=found)
-    return found
+    place, _ = split_jurisdiction(compact)
+    if place is not None:
+        return place
+    for start in range(1, len(compact)):
+        if _match_at(compact, start, minimum=_IGNORED_ANYWHERE):
+            place, _ = split_jurisdiction(compact[start:])
+            if place is not None:
+                return place
+    return None

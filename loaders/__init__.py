@@ -14,6 +14,7 @@ metadata. Modules are imported lazily so that a command that reads no ledger pay
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,6 +37,21 @@ REGISTRY: dict[str, str] = {
 
 MIN_CONFIDENCE = 0.3
 SUFFIXES = (".txt", ".text", ".htm", ".html", ".csv", ".tsv", ".docx", ".xlsx", ".md")
+MAX_BYTES = int(os.environ.get("ZWGK_MAX_FILE_MB", "32")) * 1024 * 1024
+"""A ledger is a few hundred kilobytes; a file far larger is refused before it is read."""
+
+# Formats that users send by mistake, by their first bytes: what they are and what to do.
+MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Word/Excel 97-2003 file (.doc/.xls)",
+     "save it as .docx or .xlsx, then load it / 请另存为 .docx 或 .xlsx 后再加载"),
+    (b"%PDF", "a PDF document", "export its text or tables (e.g. to .txt or .xlsx) first / 请先导出为文本或表格"),
+    (b"\x89PNG", "a PNG image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
+    (b"\xff\xd8\xff", "a JPEG image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
+    (b"GIF8", "a GIF image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
+    (b"Rar!", "a RAR archive", "unpack it and load the files inside / 请先解压"),
+    (b"\x1f\x8b", "a gzip archive", "unpack it and load the files inside / 请先解压"),
+    (b"7z\xbc\xaf", "a 7-Zip archive", "unpack it and load the files inside / 请先解压"),
+)
 
 
 @dataclass
@@ -47,6 +63,14 @@ class Source:
     @cached_property
     def data(self) -> bytes:
         try:
+            size = self.path.stat().st_size
+            if size > MAX_BYTES:
+                raise InputError(
+                    f"the file is {size / 2**20:.0f} MB, larger than any ledger "
+                    f"(limit {MAX_BYTES // 2**20} MB, set ZWGK_MAX_FILE_MB to change it)",
+                    path=self.path, line=1, expected="a ledger file of at most a few MB",
+                    message_zh=f"文件过大（{size / 2**20:.0f} MB）",
+                )
             return self.path.read_bytes()
         except OSError as exc:
             raise InputError(
@@ -119,6 +143,13 @@ def detect_layout(source: Source) -> Layout:
             "the file is empty", path=source.path, line=1, expected="a ledger table or key-points text",
             message_zh="文件为空",
         )
+    for magic, what, advice in MAGIC:
+        if source.data.startswith(magic):
+            raise InputError(
+                f"this is {what}, not a ledger zwgk can read: {advice}",
+                path=source.path, line=1, expected="a text, .docx, .xlsx or .csv ledger",
+                message_zh=f"不是可读取的台账文件：{advice}",
+            )
     scored: list[tuple[float, int, Layout]] = []
     binary = source.is_zip()
     for order, name in enumerate(layout_names()):

@@ -35,16 +35,21 @@ def records(text: str) -> list[tuple[int, list[str] | None]]:
 
 
 def detect(source: Source) -> float:
+    """A header row of short column titles, and records of that many cells (prose with commas
+    gives records of every length)."""
     lines = [l for l in source.lines if l.strip()]
     if not lines or sum(1 for l in lines if "\t" in l) > len(lines) * 0.2:
         return 0.0
-    rows = records(source.text)
-    delimited = sum(1 for _, cells in rows if cells and len(cells) >= 2)
-    if delimited < 3:
+    body = [(n, c) for n, c in records(source.text) if c is not None]
+    at = find_header(body)
+    if at is None or any(len(c) > 12 for c in body[at][1]):
         return 0.0
-    if find_header([(n, c) for n, c in rows if c is not None]) is None:
+    width = len(body[at][1])
+    after = body[at + 1:]
+    aligned = sum(1 for _, cells in after if len(cells) == width)
+    if len(after) < 2 or aligned < 0.8 * len(after):
         return 0.0
-    return min(0.85, 0.4 + delimited / max(len(lines), 1) / 2)
+    return 0.85
 
 
 def read(source: Source) -> LedgerRecord:

@@ -77,6 +77,8 @@ def read(source: Source) -> LedgerRecord:
                          expected="header cells such as 工作任务 | 具体要求 | 责任科室 | 时限要求 |")
     cells = _cells(lines, start)
     titles: list[Cell] = []
+    while cells and not cells[0].text:
+        cells.pop(0)
     while cells and (cells[0].text or not titles) and header_score([cells[0].text]) > 0:
         titles.append(cells.pop(0))
     while cells and not cells[0].text:
@@ -84,6 +86,11 @@ def read(source: Source) -> LedgerRecord:
     header = read_header([c.text for c in titles])
     # The hierarchy columns (indicators, number) are printed as separate cells before the values.
     values = [c for c in header.columns if c.role not in (INDICATOR, NUMBER)]
+    if not values:
+        raise InputError("the table header names no task, unit or deadline column", path=source.path,
+                         line=titles[0].line if titles else 1,
+                         expected="header cells such as 具体要求 | 责任科室 | 时限要求 |",
+                         message_zh="表头中没有任务、单位或时限列")
     rows, depths = _rows(cells, width=len(values), source=source)
     levels = sorted(depths)
     columns = tuple(

@@ -299,7 +299,8 @@ def _add_units(task: TaskRecord, units: list[UnitCell]) -> None:
 
 
 def _indicator_label(text: str) -> str:
-    return text.strip()
+    """A heading as printed, without the wrap space after its number: ``(一) 助力`` → ``(一)助力``."""
+    return re.sub(r"^([（(][^）)]{1,4}[）)])\s+", r"\1", text.strip())
 
 
 def _dedupe_path(path: tuple[str, ...]) -> tuple[str, ...]:

@@ -48,7 +48,8 @@ def test_changed_file_replaces_the_ledger_whole(tmp_path, samples):
     [
         ("empty.txt", b"", 1),
         # The first NUL byte is on the third line.
-        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3),
+        ("binary.txt", b"\x07\x08\r\n\x1a\n\x00\x00\x00\rIHDR", 3),
+        ("image.docx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1),
         ("unknown.txt", "这是一份普通的通知。\n请各单位认真学习。\n".encode("utf-8"), 1),
     ],
 )

@@ -1,0 +1,74 @@
+"""The one jieba tokenizer of zwgk, built lazily and once per process.
+
+jieba costs ~0.65 s per process to build or load its dictionary, so nothing imports it until a
+cell actually needs word boundaries (``民政局司法局`` written without a separator). We use a
+private ``jieba.Tokenizer`` rather than jieba's global one so that our user dictionary of agency
+names and genre words (``analysis/data/userdict.txt``, tagged ``nt``/``n``) never changes what
+other code in the process gets from ``jieba.cut``. jieba's default cache lives in the system's
+temporary folder, which breaks for a second user of the machine; ours lives in the user's cache
+folder (``$XDG_CACHE_HOME/zwgk`` or ``~/.cache/zwgk``) and is reused between runs."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..resources import package_file
+
+_LOCK = threading.Lock()
+_STATE: dict[str, Any] = {}
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for zwgk (XDG base directory specification)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "zwgk"
+
+
+def cache_file() -> Path:
+    """Where jieba's prefix dictionary is cached between runs."""
+    return cache_dir() / "jieba.cache"
+
+
+def _build() -> dict[str, Any]:
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(folder)
+    tokenizer.cache_file = cache_file().name
+    tokenizer.initialize()
+    tokenizer.load_userdict(io.BytesIO(package_file("analysis", "data", "userdict.txt").read_bytes()))
+    return {"tokenizer": tokenizer, "posseg": jieba.posseg.POSTokenizer(tokenizer)}
+
+
+def _state() -> dict[str, Any]:
+    # Built under a lock: adding user words while another thread cuts is not safe in jieba.
+    if not _STATE:
+        with _LOCK:
+            if not _STATE:
+                _STATE.update(_build())
+    return _STATE
+
+
+def is_loaded() -> bool:
+    """Whether jieba has been initialised in this process (for tests and diagnostics)."""
+    return bool(_STATE)
+
+
+def cut(text: str) -> list[str]:
+    """Words of ``text`` by jieba with the zwgk user dictionary."""
+    return list(_state()["tokenizer"].cut(text, HMM=False))
+
+
+def tag(text: str) -> list[tuple[str, str]]:
+    """Words of ``text`` with their part-of-speech tags (``nt`` marks organisation names)."""
+    return [(pair.word, pair.flag) for pair in _state()["posseg"].cut(text, HMM=False)]

@@ -1,0 +1,69 @@
+"""Jurisdictions: the gazetteer of GB/T 2260 divisions and the names in the samples' issuers."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from zwgk.analysis.jurisdictions import division, find_jurisdiction, split_jurisdiction
+from zwgk.resources import read_text
+
+
+def _codes(place):
+    return [(p.name, p.level, p.code) for p in place.chain()]
+
+
+def test_sample_counties_with_their_parents():
+    assert _codes(find_jurisdiction("石泉县")) == [
+        ("石泉县", "County", "610922"), ("安康市", "City", "610900"), ("陕西省", "Province", "610000")
+    ]
+    assert _codes(find_jurisdiction("濮阳市华龙区人民政府办公室")) == [
+        ("华龙区", "County", "410902"), ("濮阳市", "City", "410900"), ("河南省", "Province", "410000")
+    ]
+
+
+def test_sample_cities_and_provinces():
+    assert _codes(find_jurisdiction("淮南市残疾人联合会")) == [
+        ("淮南市", "City", "340400"), ("安徽省", "Province", "340000")
+    ]
+    assert _codes(find_jurisdiction("河南省人民防空办公室")) == [("河南省", "Province", "410000")]
+    assert _codes(find_jurisdiction("湖北省人民防空办公室关于印发2020年度政务公开工作要点的通知")) == [
+        ("湖北省", "Province", "420000")
+    ]
+
+
+def test_gazetteer_covers_provinces_and_prefectures():
+    rows = list(csv.DictReader(io.StringIO(read_text("analysis", "data", "divisions.csv"))))
+    levels = [r["level"] for r in rows]
+    assert levels.count("Province") == 34
+    assert levels.count("City") >= 330
+    assert levels.count("County") >= 2800
+    assert all(r["parent"] == "" or division(r["parent"]) is not None for r in rows)
+
+
+def test_name_inside_a_title():
+    place = find_jurisdiction("关于印发《石泉县2021年政务公开工作任务分解一览表》的通知")
+    assert (place.name, place.code) == ("石泉县", "610922")
+
+
+def test_ambiguous_name_needs_its_parent():
+    assert find_jurisdiction("朝阳区").code is None
+    assert find_jurisdiction("北京市朝阳区").code == "110105"
+    assert find_jurisdiction("长春市朝阳区").code == "220104"
+
+
+def test_township_after_its_county():
+    place = find_jurisdiction("石泉县城关镇人民政府")
+    assert (place.name, place.level, place.parent.code) == ("城关镇", "Township", "610922")
+    assert find_jurisdiction("石泉县乡村振兴局").name == "石泉县"
+
+
+def test_split_gives_the_rest_of_the_name():
+    place, rest = split_jurisdiction("石泉县财政局")
+    assert (place.code, rest) == ("610922", "财政局")
+    assert split_jurisdiction("财政局") == (None, "财政局")
+
+
+def test_unknown_text():
+    assert find_jurisdiction("政务公开工作任务台账") is None
+    assert find_jurisdiction("") is None
