@@ -35,9 +35,12 @@ class ZwgkGroup(click.Group):
 @click.group(cls=ZwgkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store", envvar="ZWGK_STORE", default=None, metavar="DIR",
               help="On-disk store folder (default ./zwgk-data; env ZWGK_STORE). 数据库目录")
+@click.option("--endpoint", "endpoint", envvar="ZWGK_ENDPOINT", default=None, metavar="URL",
+              help="Use a SPARQL 1.1 store instead: an Oxigraph server's base URL, or "
+                   "'query=URL update=URL store=URL' (env ZWGK_ENDPOINT). 远程 SPARQL 数据库")
 @click.version_option(package_name="zwgk")
 @click.pass_context
-def main(ctx: click.Context, store: str | None) -> None:
+def main(ctx: click.Context, store: str | None, endpoint: str | None) -> None:
     """zwgk — a knowledge graph of 政务公开 task ledgers.
 
     Load ledgers (Word/Excel tables, web-page text, prose key points) into an RDF store,
@@ -47,9 +50,14 @@ def main(ctx: click.Context, store: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["store"] = store
+    ctx.obj["endpoint"] = endpoint
 
 
 def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0):
+    if ctx.obj.get("endpoint"):
+        from .remote import RemoteStore
+
+        return RemoteStore.open(ctx.obj["endpoint"], read_only=read_only)
     from .store import LedgerStore
 
     return LedgerStore.open(ctx.obj.get("store"), read_only=read_only, wait=wait)
@@ -151,6 +159,60 @@ def validate(ctx, targets, layout, lang, fmt, fail_on):
     click.echo(report.render(format=fmt, lang=lang), nl=False)
     if report.fails(fail_on=fail_on):
         ctx.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def queries(fmt):
+    """List the saved queries with their titles and parameters. 列出已保存的查询"""
+    from .sparql import describe_catalogue
+
+    click.echo(describe_catalogue(format=fmt), nl=False)
+
+
+def _params(ctx, param, values):
+    out = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", ctx=ctx, param=param)
+        out[name] = value
+    return out
+
+
+@main.command()
+@click.argument("name", required=False, metavar="[NAME | FILE.rq]")
+@click.option("-e", "--expression", default=None, metavar="SPARQL", help="Run this query text. 直接给出查询语句")
+@click.option("-p", "--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
+              help="A parameter of the saved query (repeatable). 查询参数")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
+              help="table for people; csv, tsv, json, xml are the W3C SPARQL result formats.")
+@click.option("--allow-update", is_flag=True, help="Allow a SPARQL update (it writes to the store). 允许更新")
+@click.pass_context
+def query(ctx, name, expression, params, fmt, allow_update):
+    """Run a saved query (see zwgk queries), a .rq file, or -e 'SELECT …'. 运行 SPARQL 查询"""
+    from .sparql import answer, render
+
+    result = answer(name=name, text=expression, values=params, location=ctx.obj.get("store"),
+                    endpoint=ctx.obj.get("endpoint"), allow_update=allow_update)
+    sys.stdout.buffer.write(render(result, format=fmt))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. 监听地址")
+@click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on. 端口")
+@click.pass_context
+def serve(ctx, host, port):
+    """Serve the store read-only: SPARQL endpoint and query web page (Oxigraph). 提供 SPARQL 服务"""
+    from .serve import serve as run_server
+    from .sparql import catalogue
+
+    def ready(server):
+        click.echo(f"serving {server.location} at {server.url}/ (SPARQL endpoint {server.url}/query); Ctrl-C stops")
+        click.echo(f"正在提供服务：{server.url}/ ，按 Ctrl-C 停止")
+        click.echo("saved queries / 已保存的查询: " + ", ".join(q.name for q in catalogue()))
+
+    ctx.exit(run_server(ctx.obj.get("store"), host=host, port=port, on_ready=ready))
 
 
 if __name__ == "__main__":

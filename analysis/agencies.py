@@ -8,8 +8,8 @@ Splitting (``split_units``)
   1. Hard separators (、，,；;/) always separate units.
   2. Whitespace and line breaks inside a piece are PDF/Word wrapping unless both sides are whole
      unit names: fragments are joined when the left one does not end in a unit suffix
-     (区工业和信息化 + 局), when the right one is not a unit name by itself (政府各工作部 + 门,
-     a one-character fragment), or when the right one is a parenthesis or a role marker.
+     (区工业和信息化 + 局), when the right one is a single character or a bare suffix
+     (政府各工作部 + 门, 区工业和信息化 + 局), or when it is a parenthesis or a role marker.
   3. A run written without any separator (民政局司法局) is cut after a unit suffix only where
      jieba, with the shipped lexicon of agency names, also sees a word boundary and both sides are
      unit names; 区委编办 stays whole because the lexicon knows it.
@@ -78,6 +78,7 @@ class _Vocabulary:
     collective_markers: tuple[str, ...]
     collective_suffixes: tuple[str, ...]
     government_stems: frozenset[str]
+    not_level_prefixes: tuple[str, ...]
     abbreviations: dict[str, str]
     types: tuple[_TypeRule, ...]
     fallback_type: str
@@ -104,6 +105,7 @@ def _vocabulary() -> _Vocabulary:
         collective_markers=tuple(data["collective_markers"]),
         collective_suffixes=by_length(data["collective_suffixes"]),
         government_stems=frozenset(data["government_stems"]),
+        not_level_prefixes=tuple(data["not_level_prefixes"]),
         abbreviations=data["abbreviations"],
         types=tuple(
             _TypeRule(iri=ns + t["type"], keywords=tuple(t["keywords"]), suffixes=tuple(t["suffixes"]))
@@ -164,7 +166,8 @@ def _join_wrapped(fragments: list[str]) -> list[str]:
                 fragment.startswith(("（", "("))
                 or _is_marker(fragment)
                 or (not _ends_as_unit(left) and _strip_marker(_clean(left))[1] is None)
-                or not _is_unit_name(fragment)
+                or len(fragment) == 1
+                or fragment in _vocabulary().unit_suffixes
             ):
                 joined[-1] = left + fragment
                 continue
@@ -182,8 +185,12 @@ def _split_run(run: str) -> list[str]:
         for s in v.inner_split_after
         if bare.startswith(s, i) and 2 <= i + len(s) <= len(bare) - 2
     ]
+    # Both sides must be names of three characters or more: 区委 + 编办 or 区政府办 + 公室 are not
+    # two units, and skipping them keeps jieba unloaded for ordinary cells.
     cuts = [
-        c for c in sorted(set(candidates)) if _is_unit_name(bare[:c]) and _is_unit_name(bare[c:])
+        c
+        for c in sorted(set(candidates))
+        if c >= 3 and len(bare) - c >= 3 and _is_unit_name(bare[:c]) and _is_unit_name(bare[c:])
     ]
     if not cuts or bare != run:
         return [run]
@@ -283,8 +290,9 @@ def _place(jurisdiction: str | None) -> JurisdictionInfo | None:
 
 
 def _level_prefix(name: str, place: JurisdictionInfo | None) -> tuple[str, str] | None:
-    """A leading level word (区, 县, 市, 省) standing for the jurisdiction or one of its parents."""
-    if place is None:
+    """A leading level word (区, 县, 市, 省) standing for the jurisdiction or one of its parents;
+    not when it begins an ordinary word (市场监管局 is not 市 + 场监管局)."""
+    if place is None or name.startswith(_vocabulary().not_level_prefixes):
         return None
     for node in place.chain():
         word = node.name[-1]

@@ -135,21 +135,26 @@ def write_docx(path: Path, title: str, rows: list[Row]) -> None:
     document = docx.Document()
     document.add_paragraph(title)
     table = document.add_table(rows=1 + len(rows), cols=len(HEADER))
+    # The cell grid is computed once: python-docx's table.cell(i, j) recomputes it on every call,
+    # which made a 60-row table take seconds. Vertical merges below row 0 keep every cell element.
+    cells = table._cells
+    width = len(HEADER)
     for j, h in enumerate(HEADER):
-        table.cell(0, j).text = h or "重点任务"
+        cells[j].text = h or "重点任务"
     for i, row in enumerate(rows, start=1):
         for j, value in enumerate([row.section, row.subsection, str(row.number), row.text, row.lead,
                                    row.responsible, row.deadline]):
-            table.cell(i, j).text = value
+            cells[i * width + j].text = value
     table.cell(0, 0).merge(table.cell(0, 1))
     table.cell(0, 0).text = "重点任务"
-    _merge_runs(rows, lambda a, b, col: _merge_docx(table, a, b, col))
+    _merge_runs(rows, lambda a, b, col: _merge_docx(cells, a, b, col, width=width))
     document.save(path)
 
 
-def _merge_docx(table, first: int, last: int, col: int) -> None:
-    text = table.cell(first, col).text
-    merged = table.cell(first, col).merge(table.cell(last, col))
+def _merge_docx(cells, first: int, last: int, col: int, *, width: int) -> None:
+    top = cells[first * width + col]
+    text = top.text
+    merged = top.merge(cells[last * width + col])
     merged.text = text
 
 

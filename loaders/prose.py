@@ -77,9 +77,11 @@ def _body(roots: list[_Node]) -> list[_Node]:
 
 def units_in_text(text: str, *, line: int) -> list[UnitCell]:
     """Units the text names with a role marker: a clause ending in a unit name followed by
-    牵头/负责 (lead) or 配合/协助 (co-operating)."""
+    牵头 (lead), 负责 (responsible) or 配合/协助 (co-operating). Prose key points describe who
+    takes part in a mechanism far more often than they assign a task, so only an explicit 牵头
+    makes a lead unit; the others are recorded with their roles."""
     words = cell_words()
-    markers = {Role.LEAD: words["role_markers"]["lead"], Role.COOPERATING: words["role_markers"]["cooperating"]}
+    markers = {Role(role): pattern for role, pattern in words["role_markers"].items()}
     unit_end = re.compile(words["unit_suffix"])
     found: list[UnitCell] = []
     for role, marker in markers.items():

@@ -40,7 +40,7 @@ def decode(data: bytes, *, path: Path) -> tuple[str, str]:
         return _clean(data[3:].decode("utf-8", errors="replace")), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _clean(data.decode("utf-16", errors="replace")), "utf-16"
-    nul = data.find(b"\x00")
+    nul = -1 if _utf16_without_bom(data) else data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise InputError(
@@ -50,19 +50,46 @@ def decode(data: bytes, *, path: Path) -> tuple[str, str]:
             expected="a text, .docx, .xlsx or .csv ledger",
             message_zh="二进制数据，不是文本台账",
         )
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _clean(data.decode(utf16, errors="replace")), utf16
+    failures = []
     for encoding in _ENCODINGS:
         try:
             return _clean(data.decode(encoding)), encoding
         except UnicodeDecodeError as exc:
-            last = exc
-    line = data.count(b"\n", 0, last.start) + 1
+            failures.append(exc)
+    # A few damaged bytes in an otherwise good file (a bad copy, a stray surrogate) are replaced
+    # rather than refused; a file that is mostly undecodable is refused at the first bad byte.
+    for encoding in _ENCODINGS:
+        damaged = data.decode(encoding, errors="replace").count("\ufffd")
+        if damaged <= max(16, len(data) // 100):
+            return _clean(data.decode(encoding, errors="replace")), encoding
+    first = failures[0]
+    line = data.count(b"\n", 0, first.start) + 1
     raise InputError(
-        f"cannot decode the text ({last.reason} at byte {last.start})",
+        f"cannot decode the text ({first.reason} at byte {first.start})",
         path=path,
         line=line,
         expected="UTF-8 or GB18030 text",
         message_zh="无法识别文本编码",
     )
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark shows as NUL in every other byte of ASCII text
+    (line breaks, tabs, digits), which no other text encoding does."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for encoding, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls.count(0) >= 4 and others.count(0) * 3 <= nuls.count(0):
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None
 
 
 def _clean(text: str) -> str:

@@ -58,16 +58,16 @@ def task_count(key: str) -> int:
 # Acceptance on the samples -----------------------------------------------------------------
 
 
-def test_002_prose_key_points_have_a_lead_unit_violation_on_every_task_that_names_no_unit():
-    """The issue expected 20 (one per task). One item, 五（一） on line 66, does name units with
-    role markers (秘书处负责监督…, 各业务处室负责…, 省人防信息保障中心配合…), and the prose reader
-    takes them; every other task gets its violation."""
+def test_002_prose_key_points_have_a_lead_unit_violation_on_every_task():
+    """Prose key points assign no lead units: the one item that names units (五（一）, line 66:
+    秘书处负责监督…, 各业务处室负责…, 省人防信息保障中心配合…) names them as responsible and
+    co-operating, not as the task's lead, so all 20 tasks get the violation."""
     report = report_of("002")
     lead = by_shape(report, "TaskLeadUnit")
     assert task_count("002") == 20
-    assert len(lead) == 19 == len({r.subject for r in lead})
+    assert len(lead) == 20 == len({r.subject for r in lead})
     assert all(r.severity == "violation" and r.subject_kind == "task" for r in lead)
-    assert 66 not in {r.source_line for r in lead}
+    assert 66 in {r.source_line for r in lead}
     assert [r.source_line for r in lead][:4] == [24, 26, 28, 30]
     assert not report.conforms
 

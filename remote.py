@@ -1,0 +1,343 @@
+"""A zwgk store kept in any SPARQL 1.1 server, reached through the SPARQL 1.1 Protocol (queries,
+updates) and the Graph Store HTTP Protocol (one named graph per ledger).
+
+An office that outgrows one machine keeps the same commands and points them at the store it
+already runs (Oxigraph, Apache Jena Fuseki, GraphDB, Virtuoso, Amazon Neptune, QLever…). A ledger
+is replaced by one idempotent ``PUT`` of its whole graph, so a failed load leaves the previous
+version, as on the embedded store. Only the standard library speaks HTTP here (urllib), so the
+``zwgk query`` path stays light.
+
+Naming a store (``--endpoint`` or ``ZWGK_ENDPOINT``):
+
+* an Oxigraph server by its base address, ``http://127.0.0.1:7878`` — ``/query``, ``/update``
+  and ``/store`` are implied;
+* any other store by its URLs, ``query=URL update=URL store=URL`` (space separated). The graph
+  store URL gets ``?graph=IRI`` appended, or, when it ends with a parameter such as Virtuoso's
+  ``…/sparql-graph-crud-auth?graph-uri=``, the IRI is appended to that parameter.
+
+Credentials come from ``user:password@`` in the URLs or from ``ZWGK_ENDPOINT_USER`` and
+``ZWGK_ENDPOINT_PASSWORD``; Basic and Digest authentication are both answered."""
+
+from __future__ import annotations
+
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, replace
+from collections.abc import Iterator
+
+from .errors import StoreError
+from .iris import ONTOLOGY_GRAPH
+
+ENV_ENDPOINT = "ZWGK_ENDPOINT"
+ENV_USER = "ZWGK_ENDPOINT_USER"
+ENV_PASSWORD = "ZWGK_ENDPOINT_PASSWORD"
+TIMEOUT = 300.0
+
+_RESULTS_JSON = "application/sparql-results+json"
+_GRAPH_TYPES = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a store's three services live."""
+
+    query_url: str
+    update_url: str | None = None
+    store_url: str | None = None
+    user: str | None = None
+    password: str | None = None
+
+    def graph_url(self, graph: str) -> str:
+        if not self.store_url:
+            raise StoreError(f"no graph store URL for {self.query_url}: add store=URL to the endpoint",
+                             message_zh="未指定图存储（Graph Store）地址：请在 endpoint 中加入 store=URL")
+        quoted = urllib.parse.quote(graph, safe="")
+        if self.store_url.endswith("="):
+            return self.store_url + quoted
+        return self.store_url + ("&" if "?" in self.store_url else "?") + "graph=" + quoted
+
+
+def endpoint_option(option: str | None = None) -> str | None:
+    """``--endpoint``, else ``ZWGK_ENDPOINT``, else ``None`` (the embedded store)."""
+    return option or os.environ.get(ENV_ENDPOINT) or None
+
+
+def parse_endpoint(spec: str) -> Endpoint:
+    """Read an endpoint specification (see the module's docstring)."""
+    words = spec.split()
+    if not words:
+        raise StoreError("empty endpoint", message_zh="endpoint 为空")
+    if len(words) == 1 and "=" not in words[0].split("?")[0]:
+        base = words[0].rstrip("/")
+        urls = {"query": base + "/query", "update": base + "/update", "store": base + "/store"}
+    else:
+        urls = {}
+        for word in words:
+            key, sep, value = word.partition("=")
+            if not sep or key not in ("query", "update", "store"):
+                raise StoreError(f"cannot read endpoint {spec!r}: expected a base URL or query=URL update=URL store=URL",
+                                 message_zh=f"无法识别 endpoint {spec}：应为基础地址或 query=URL update=URL store=URL")
+            urls[key] = value
+        if "query" not in urls:
+            raise StoreError(f"endpoint {spec!r} names no query URL", message_zh=f"endpoint {spec} 缺少 query=URL")
+    user = os.environ.get(ENV_USER)
+    password = os.environ.get(ENV_PASSWORD)
+    clean = {}
+    for key, url in urls.items():
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise StoreError(f"endpoint URL {url!r} is not http(s)", message_zh=f"endpoint 地址 {url} 不是 http(s)")
+        if parts.username:
+            user = urllib.parse.unquote(parts.username)
+            password = urllib.parse.unquote(parts.password or "")
+            netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+            url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+        clean[key] = url
+    return Endpoint(query_url=clean["query"], update_url=clean.get("update"), store_url=clean.get("store"),
+                    user=user, password=password)
+
+
+class RemoteStore:
+    """The ``LedgerStore`` interface over HTTP: ``ledgers``, ``resolve_ids``, ``query``, ``update``,
+    ``quads``, ``load_records``, ``load_prepared``, ``remove``, ``close``."""
+
+    def __init__(self, endpoint: Endpoint, *, read_only: bool = False, spec: str | None = None) -> None:
+        self.endpoint = endpoint
+        self.read_only = read_only
+        self.location = spec or endpoint.query_url
+        self._union_checked = False
+        handlers: list[urllib.request.BaseHandler] = []
+        if endpoint.user is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in (endpoint.query_url, endpoint.update_url, endpoint.store_url):
+                if url:
+                    passwords.add_password(None, url, endpoint.user, endpoint.password or "")
+            handlers += [urllib.request.HTTPBasicAuthHandler(passwords),
+                         urllib.request.HTTPDigestAuthHandler(passwords)]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    @classmethod
+    def open(cls, spec: str, *, read_only: bool = False) -> "RemoteStore":
+        return cls(parse_endpoint(spec), read_only=read_only, spec=spec)
+
+    def __enter__(self) -> "RemoteStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release: every request is its own connection."""
+
+    # HTTP ------------------------------------------------------------------------------------
+
+    def _request(self, method: str, url: str, *, body: bytes | None = None,
+                 content_type: str | None = None, accept: str | None = None,
+                 missing_ok: bool = False) -> tuple[int, str, bytes]:
+        headers = {"User-Agent": "zwgk"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with self._opener.open(request, timeout=TIMEOUT) as response:
+                return response.status, response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as exc:
+            if missing_ok and exc.code == 404:
+                return 404, "", b""
+            detail = exc.read()[:500].decode("utf-8", "replace").strip()
+            raise StoreError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {detail}",
+                             message_zh=f"{method} {url}：服务器返回 HTTP {exc.code}：{detail}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"cannot reach the SPARQL store at {url}: {reason}",
+                             message_zh=f"无法连接 SPARQL 数据库 {url}：{reason}") from None
+
+    def _form(self, url: str, fields: dict[str, str], *, accept: str | None = None) -> tuple[str, bytes]:
+        body = urllib.parse.urlencode(fields).encode("utf-8")
+        _, content_type, data = self._request("POST", url, body=body, accept=accept,
+                                              content_type="application/x-www-form-urlencoded")
+        return content_type, data
+
+    # SPARQL 1.1 Protocol ---------------------------------------------------------------------
+
+    def query(self, sparql: str, *, substitutions=None):
+        """Run a query; returns pyoxigraph's result objects (solutions, boolean or a list of
+        triples), as the embedded store does. ``substitutions`` is not supported over HTTP:
+        bind parameters with ``zwgk.sparql`` instead."""
+        if substitutions:
+            raise StoreError("substitutions are not supported on a remote store; use zwgk.sparql.bind",
+                             message_zh="远程数据库不支持 substitutions")
+        if not self._union_checked:
+            self._union_checked = True
+            self._check_union_default_graph()
+        return self._query(sparql)
+
+    def _query(self, sparql: str):
+        from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
+
+        from .sparql import query_form
+
+        graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        content_type, data = self._form(self.endpoint.query_url, {"query": sparql},
+                                        accept=_GRAPH_TYPES if graph else _RESULTS_JSON)
+        media = content_type.split(";")[0].strip().lower()
+        if graph:
+            fmt = RdfFormat.TURTLE if media == "text/turtle" else RdfFormat.N_TRIPLES
+            return [Triple(q.subject, q.predicate, q.object) for q in parse(data, format=fmt)]
+        fmt = QueryResultsFormat.from_media_type(media) or QueryResultsFormat.JSON
+        return parse_query_results(data, format=fmt)
+
+    def _check_union_default_graph(self) -> None:
+        """zwgk's queries read every ledger's graph as the default graph (Oxigraph
+        ``--union-default-graph``, Fuseki ``unionDefaultGraph``, Virtuoso by default). Say so
+        clearly instead of answering every question with nothing."""
+        probe = "ASK { ?ledger a <https://w3id.org/zwgk/ontology#Ledger> }"
+        if bool(self._query(probe)):
+            return
+        if bool(self._query("ASK { GRAPH ?g { ?ledger a <https://w3id.org/zwgk/ontology#Ledger> } }")):
+            raise StoreError(
+                f"the store at {self.location} does not show its named graphs as the default graph; "
+                "start Oxigraph with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true)",
+                message_zh=f"{self.location} 的默认图不包含各命名图：Oxigraph 请加 --union-default-graph 启动"
+                "（Fuseki：tdb2:unionDefaultGraph true）",
+            )
+
+    def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} was opened read-only", message_zh="数据库以只读方式打开")
+        if not self.endpoint.update_url:
+            raise StoreError(f"no update URL for {self.location}: add update=URL to the endpoint",
+                             message_zh="未指定更新（update）地址：请在 endpoint 中加入 update=URL")
+        self._form(self.endpoint.update_url, {"update": sparql})
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def ledgers(self):
+        from .store import _LEDGERS_QUERY, LedgerInfo
+
+        out = []
+        for row in self._query(_LEDGERS_QUERY):
+            year = row["year"].value if row["year"] is not None else None
+            out.append(LedgerInfo(
+                id=row["id"].value, iri=row["ledger"].value, graph=row["g"].value,
+                title=_value(row["title"]), jurisdiction=_value(row["jurisdiction"]),
+                year=int(year) if year and year.isdigit() else None,
+                source_file=row["file"].value, task_count=int(row["tasks"].value),
+            ))
+        return out
+
+    def resolve_ids(self, ledger_ids: list[str] | None):
+        infos = self.ledgers()
+        if ledger_ids is None:
+            return infos
+        by_id = {info.id: info for info in infos}
+        missing = [lid for lid in ledger_ids if lid not in by_id]
+        if missing:
+            raise StoreError(f"no ledger with id {', '.join(missing)} in {self.location} (see zwgk ledgers)",
+                             message_zh=f"数据库中没有台账 {', '.join(missing)}（见 zwgk ledgers）")
+        return [by_id[lid] for lid in ledger_ids]
+
+    def graph_quads(self, graph: str) -> list:
+        """A named graph's quads, fetched with a Graph Store Protocol GET (empty if absent)."""
+        from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+
+        status, content_type, data = self._request("GET", self.endpoint.graph_url(graph),
+                                                   accept=_GRAPH_TYPES, missing_ok=True)
+        if status == 404 or not data.strip():
+            return []
+        media = content_type.split(";")[0].strip().lower()
+        fmt = RdfFormat.TURTLE if media == "text/turtle" else RdfFormat.N_TRIPLES
+        name = NamedNode(graph)
+        return [Quad(q.subject, q.predicate, q.object, name) for q in parse(data, format=fmt)]
+
+    def quads(self, *, ledger_ids: list[str] | None = None, include_ontology: bool = True) -> Iterator:
+        graphs = [info.graph for info in self.resolve_ids(ledger_ids)]
+        if include_ontology:
+            graphs.insert(0, ONTOLOGY_GRAPH)
+        for graph in graphs:
+            yield from self.graph_quads(graph)
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def _put(self, graph: str, lines: list[str]) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} was opened read-only", message_zh="数据库以只读方式打开")
+        body = ("\n".join(lines) + "\n").encode("utf-8")
+        self._request("PUT", self.endpoint.graph_url(graph), body=body, content_type="text/turtle")
+
+    def ensure_ontology(self) -> None:
+        """Keep the ontology graph equal to the packaged ontology, as the embedded store does."""
+        from pyoxigraph import RdfFormat, parse
+
+        from .resources import read_text
+        from .store import ontology_files
+
+        import hashlib
+
+        text = "\n".join(read_text("ontology", f) for f in ontology_files())
+        marker = f"sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
+        probe = (f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> "
+                 f"<http://purl.org/dc/terms/identifier> \"{marker}\" }} }}")
+        if bool(self._query(probe)):
+            return
+        lines = [f"{q.subject} {q.predicate} {q.object} ." for f in ontology_files()
+                 for q in parse(read_text("ontology", f), format=RdfFormat.TURTLE)]
+        lines.append(f"<{ONTOLOGY_GRAPH}> <http://purl.org/dc/terms/identifier> \"{marker}\" .")
+        self._put(ONTOLOGY_GRAPH, lines)
+
+    def load_records(self, records):
+        from .store import prepare
+
+        return self.load_prepared([prepare(record) for record in records])
+
+    def load_prepared(self, prepared) -> list:
+        """Write ledgers, each by one PUT of its whole graph (skipped when the store already holds
+        exactly that graph)."""
+        self.ensure_ontology()
+        summaries = []
+        for ledger in prepared:
+            lines = ledger.lines()
+            stored = self.graph_quads(ledger.graph)
+            if not stored:
+                status = "new"
+            elif _same_graph(stored, lines, ledger.graph):
+                status = "unchanged"
+            else:
+                status = "replaced"
+            if status != "unchanged":
+                self._put(ledger.graph, lines)
+            summaries.append(replace(ledger.summary, status=status))
+        return summaries
+
+    def remove(self, ledger_ids: list[str]) -> None:
+        for info in self.resolve_ids(ledger_ids):
+            if self.read_only:
+                raise StoreError("the store was opened read-only", message_zh="数据库以只读方式打开")
+            self._request("DELETE", self.endpoint.graph_url(info.graph), missing_ok=True)
+
+
+def _value(term) -> str | None:
+    return None if term is None else term.value
+
+
+def _same_graph(stored: list, lines: list[str], graph: str) -> bool:
+    """Equal as RDF graphs (blank node labels differ between stores): compared canonically."""
+    from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, parse
+
+    if len(stored) != len(lines):
+        return False
+    name = NamedNode(graph)
+    ours = Dataset(Quad(q.subject, q.predicate, q.object, name)
+                   for q in parse("\n".join(lines), format=RdfFormat.N_TRIPLES))
+    theirs = Dataset(stored)
+    ours.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
+    theirs.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
+    return set(ours) == set(theirs)
+
+
+def open_remote(spec: str, *, read_only: bool = False) -> RemoteStore:
+    return RemoteStore.open(spec, read_only=read_only)

@@ -1,0 +1,159 @@
+"""``zwgk serve``: the store, read-only, behind the real Oxigraph server.
+
+The ``oxigraph`` package ships the same engine as pyoxigraph as a server: the SPARQL 1.1
+Protocol at ``/query``, a query web page (YASGUI) at ``/``, the Graph Store Protocol at
+``/store``. Serving through it rather than through a Python HTTP server gives analysts' tools
+and browsers a complete, standard endpoint at no cost to maintain. The server reads every named
+graph as the default graph (``--union-default-graph``) so that the saved queries run there
+unchanged. zwgk's lock is held while it runs, so a load cannot change the store under it, and a
+store being written cannot be served."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import StoreError
+
+STARTUP_TIMEOUT = 20.0
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` executable installed with zwgk (next to the Python interpreter, as a
+    virtual environment puts it), else the one on PATH."""
+    beside = Path(sys.executable).parent / ("oxigraph.exe" if os.name == "nt" else "oxigraph")
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise StoreError("the oxigraph server is not installed: pip install oxigraph",
+                     message_zh="未安装 oxigraph 服务器：请执行 pip install oxigraph")
+
+
+@dataclass
+class Server:
+    """A running Oxigraph server over a zwgk store; ``stop()`` ends it and releases the lock."""
+
+    process: subprocess.Popen
+    location: Path
+    host: str
+    port: int
+    _release: object = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def wait(self) -> int:
+        try:
+            return self.process.wait()
+        finally:
+            self._unlock()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._unlock()
+
+    def _unlock(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1", port: int = 7878,
+          wait: float = 0.0) -> Server:
+    """Start ``oxigraph serve-read-only`` on the store and return once it answers."""
+    from .store import acquire_lock, store_location
+
+    path = store_location(location)
+    if not (path.is_dir() and any(path.iterdir())):
+        raise StoreError(f"no store at {path}: load ledgers first (zwgk load …) or name one with --store",
+                         message_zh=f"{path} 处没有数据库：请先加载台账（zwgk load …）或用 --store 指定")
+    release = acquire_lock(path, purpose="serve", wait=wait)
+    try:
+        command = [oxigraph_binary(), "serve-read-only", "--location", str(path),
+                   "--bind", f"{host}:{port}", "--union-default-graph"]
+        log = tempfile.TemporaryFile()
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        server = Server(process=process, location=path, host=host, port=port, _release=release)
+    except BaseException:
+        release()
+        raise
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            detail = log.read().decode("utf-8", "replace").strip()
+            server.stop()
+            raise StoreError(_failure(detail, path=path, host=host, port=port),
+                             message_zh=f"oxigraph 服务器未能启动（{host}:{port}）：{detail}")
+        if _answers(host, port):
+            log.close()
+            return server
+        if time.monotonic() > deadline:
+            server.stop()
+            raise StoreError(f"the oxigraph server did not answer on {host}:{port} within {STARTUP_TIMEOUT:.0f} s",
+                             message_zh=f"oxigraph 服务器在 {STARTUP_TIMEOUT:.0f} 秒内未响应")
+        time.sleep(0.05)
+
+
+def _failure(detail: str, *, path: Path, host: str, port: int) -> str:
+    lowered = detail.lower()
+    if "address already in use" in lowered or "addrinuse" in lowered:
+        return f"port {port} on {host} is already in use; choose another with --port"
+    if "lock" in lowered:
+        return f"the store at {path} is in use by another process: {detail}"
+    return f"the oxigraph server stopped at start-up: {detail}"
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def serve(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1", port: int = 7878,
+          on_ready: Callable[[Server], None] | None = None) -> int:
+    """Run the server until it stops or the user interrupts it (Ctrl-C, SIGTERM)."""
+    import signal
+
+    server = start(location, host=host, port=port)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if on_ready is not None:
+            on_ready(server)
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM stops the server as Ctrl-C does: cleanly, releasing the store's lock."""
+    raise KeyboardInterrupt

@@ -1,0 +1,613 @@
+"""SHACL Core (and SHACL-SPARQL SELECT constraints) compiled to SPARQL and run on the pyoxigraph
+store, so that a province's ledgers validate in seconds instead of minutes.
+
+Why: pyshacl walks the data one focus node at a time through rdflib; over a whole store that is
+slow (and over a pyoxigraph store, through rdflib's store interface, slower still — see
+NOTES.md). The same checks written as set-oriented SPARQL run inside Oxigraph in a handful of
+queries, one per constraint, whatever the number of ledgers.
+
+Each constraint of each shape becomes one SELECT query returning the focus node and value node
+(and, per named graph, the graph) of every failing case; the result carries path, constraint
+component, severity, source shape and the shape's messages in every language. A shape that uses
+something this compiler does not translate (sh:node, sh:and, sh:or, sh:qualifiedValueShape…) is
+validated by pyshacl instead, with a notice, so the answer is always complete.
+
+Two scopes: ``per_graph=True`` validates every named graph on its own (what ``zwgk validate``
+does: one ledger, one graph), ``per_graph=False`` validates the union of the graphs as one graph
+(what pyshacl over the whole store does). Subclasses come from the ontology graph's
+rdfs:subClassOf, as they do for pyshacl, which is given the ontology's class hierarchy.
+
+SHACL-SPARQL constraints are run as a subquery joined with the shape's targets rather than once
+per focus node with ``$this`` pre-bound. The two agree for queries whose outermost group binds
+``$this`` through a triple pattern and projects it, which is what the shapes here do; a query
+that does not project ``$this`` is left to pyshacl."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+SUPPORTED = frozenset(SH + name for name in (
+    "minCount", "maxCount", "class", "datatype", "in", "nodeKind", "hasValue", "pattern", "flags",
+    "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "minLength", "maxLength", "sparql",
+))
+"""Constraint parameters compiled to SPARQL. Any other sh: parameter on a shape sends it to
+pyshacl."""
+
+_IGNORED = frozenset(SH + name for name in (
+    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "property", "path", "name",
+    "description", "message", "severity", "deactivated", "order", "group", "defaultValue",
+    "declare", "prefixes",
+))
+"""Non-validating or structural sh: properties of a shape."""
+
+_COMPONENT = {
+    "minCount": "MinCountConstraintComponent", "maxCount": "MaxCountConstraintComponent",
+    "class": "ClassConstraintComponent", "datatype": "DatatypeConstraintComponent",
+    "in": "InConstraintComponent", "nodeKind": "NodeKindConstraintComponent",
+    "hasValue": "HasValueConstraintComponent", "pattern": "PatternConstraintComponent",
+    "minInclusive": "MinInclusiveConstraintComponent", "maxInclusive": "MaxInclusiveConstraintComponent",
+    "minExclusive": "MinExclusiveConstraintComponent", "maxExclusive": "MaxExclusiveConstraintComponent",
+    "minLength": "MinLengthConstraintComponent", "maxLength": "MaxLengthConstraintComponent",
+    "sparql": "SPARQLConstraintComponent",
+}
+
+_NODE_KIND_TEST = {
+    "IRI": "isIRI(?value)", "BlankNode": "isBlank(?value)", "Literal": "isLiteral(?value)",
+    "BlankNodeOrIRI": "(isBlank(?value) || isIRI(?value))",
+    "BlankNodeOrLiteral": "(isBlank(?value) || isLiteral(?value))",
+    "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))",
+}
+
+_CASTABLE = frozenset(XSD + name for name in (
+    "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time", "duration",
+    "gYear", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+))
+"""Datatypes whose lexical form Oxigraph checks when a literal is cast to them: an ill-formed
+literal (``"abc"^^xsd:integer``) fails sh:datatype, as SHACL requires."""
+
+
+# Results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShaclResult:
+    """One validation result. Terms are pyoxigraph terms; ``graph`` is the named graph validated
+    (``None`` when the union was validated as one graph)."""
+
+    graph: str | None
+    focus: object
+    path: str | None
+    """The property shape's path in SPARQL syntax (``<iri>``, ``^<iri>``, ``(<a>/<b>)``…)."""
+    value: object | None
+    component: str
+    severity: str
+    shape: str
+    messages: tuple[tuple[str | None, str], ...]
+    """(language, text) of every message; language ``None`` for an untagged one."""
+
+    @property
+    def path_iri(self) -> str | None:
+        """The path as an IRI when it is a single predicate, else ``None``."""
+        if self.path and self.path.startswith("<") and self.path.endswith(">") and " " not in self.path:
+            return self.path[1:-1]
+        return None
+
+    def key(self) -> tuple:
+        """What two engines must agree on: graph, focus node, path, constraint component,
+        severity, source shape."""
+        return (self.graph, str(self.focus), self.path, self.component, self.severity, self.shape)
+
+
+@dataclass(frozen=True)
+class ShaclReport:
+    results: tuple[ShaclResult, ...]
+    compiled_shapes: tuple[str, ...]
+    fallback_shapes: tuple[str, ...] = ()
+    """Shapes validated by pyshacl because they use a constraint the compiler lacks."""
+    notices: tuple[str, ...] = ()
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == SH + "Violation" for r in self.results)
+
+    def keys(self) -> set[tuple]:
+        return {r.key() for r in self.results}
+
+
+# Compiling ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled constraint: a SELECT returning ``?this`` and ``?value`` (and ``?g`` per graph,
+    and a SPARQL constraint's own variables)."""
+
+    shape: str
+    component: str
+    severity: str
+    path: str | None
+    messages: tuple[tuple[str | None, str], ...]
+    query: str
+    message_vars: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledShapes:
+    checks: tuple[Check, ...]
+    compiled: tuple[str, ...]
+    fallback: tuple[str, ...]
+    fallback_graph: object | None = None
+    """rdflib Graph holding only the fallback shapes (with their prefixes), for pyshacl."""
+    notices: tuple[str, ...] = ()
+
+
+def _sparql_term(term) -> str:
+    """An rdflib term in SPARQL syntax."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype and str(term.datatype) != XSD + "string":
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, BNode):
+        raise _Unsupported("a blank node as a constraint value")
+    raise _Unsupported(f"term {term!r}")
+
+
+class _Unsupported(Exception):
+    """Raised while compiling a shape that needs pyshacl."""
+
+
+def _list(graph, node) -> list:
+    from rdflib import URIRef
+
+    items = []
+    while node is not None and node != URIRef(RDF_NIL):
+        items.append(graph.value(node, URIRef(RDF_FIRST)))
+        node = graph.value(node, URIRef(RDF_REST))
+    return items
+
+
+def path_text(graph, node) -> str:
+    """A SHACL path (from an rdflib graph: shapes or pyshacl's report) in SPARQL path syntax; the
+    canonical form in which results of both engines are compared."""
+    from rdflib import BNode, URIRef
+
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if not isinstance(node, BNode):
+        raise _Unsupported(f"path {node!r}")
+    if graph.value(node, URIRef(RDF_FIRST)) is not None:
+        return "(" + "/".join(path_text(graph, item) for item in _list(graph, node)) + ")"
+    for prop, fmt in (("inversePath", "^{}"), ("zeroOrMorePath", "({})*"), ("oneOrMorePath", "({})+"),
+                      ("zeroOrOnePath", "({})?")):
+        inner = graph.value(node, URIRef(SH + prop))
+        if inner is not None:
+            return fmt.format(path_text(graph, inner))
+    alternatives = graph.value(node, URIRef(SH + "alternativePath"))
+    if alternatives is not None:
+        return "(" + "|".join(path_text(graph, item) for item in _list(graph, alternatives)) + ")"
+    raise _Unsupported("an unknown path form")
+
+
+def _messages(graph, node) -> tuple[tuple[str | None, str], ...]:
+    from rdflib import Literal, URIRef
+
+    return tuple(sorted(((o.language, str(o)) for o in graph.objects(node, URIRef(SH + "message"))
+                         if isinstance(o, Literal)), key=lambda m: (m[0] or "", m[1])))
+
+
+def _prefixes(graph, constraint) -> str:
+    """PREFIX lines from the sh:declare of every sh:prefixes of a SPARQL constraint."""
+    from rdflib import URIRef
+
+    lines = []
+    for owner in graph.objects(constraint, URIRef(SH + "prefixes")):
+        for decl in graph.objects(owner, URIRef(SH + "declare")):
+            prefix = graph.value(decl, URIRef(SH + "prefix"))
+            namespace = graph.value(decl, URIRef(SH + "namespace"))
+            if prefix is not None and namespace is not None:
+                lines.append(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(sorted(set(lines)))
+
+
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
+
+
+def compile_shapes(graph, *, subclasses: dict[str, set[str]] | None = None,
+                   per_graph: bool = True) -> CompiledShapes:
+    """Compile every active shape with a target in an rdflib shapes graph (property shapes are
+    reached through ``sh:property``). ``subclasses`` maps a class to itself and every subclass."""
+    from rdflib import Graph, Literal, URIRef
+
+    subclasses = subclasses or {}
+    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    targets = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
+    roots = sorted({s for t in targets for s in graph.subjects(sh(t), None)}, key=str)
+    checks: list[Check] = []
+    compiled, fallback, notices = [], [], []
+    for root in roots:
+        if graph.value(root, sh("deactivated")) == Literal(True):
+            continue
+        try:
+            target = _target_pattern(graph, root, subclasses=subclasses, per_graph=per_graph)
+            shape_checks = list(_shape_checks(graph, root, target=target, subclasses=subclasses,
+                                              per_graph=per_graph, node_level=True))
+            for prop in sorted(graph.objects(root, sh("property")), key=str):
+                if graph.value(prop, sh("deactivated")) == Literal(True):
+                    continue
+                shape_checks.extend(_shape_checks(graph, prop, target=target, subclasses=subclasses,
+                                                  per_graph=per_graph, node_level=False))
+        except _Unsupported as exc:
+            fallback.append(str(root))
+            notices.append(f"shape {root} uses {exc}, which the SPARQL engine does not compile; "
+                           "it is validated by pyshacl")
+            continue
+        checks.extend(shape_checks)
+        compiled.append(str(root))
+    fallback_graph = None
+    if fallback:
+        fallback_graph = Graph()
+        keep: set = set()
+        stack = [URIRef(f) for f in fallback]
+        stack += [s for s in graph.subjects(sh("declare"), None)]
+        while stack:
+            node = stack.pop()
+            if node in keep:
+                continue
+            keep.add(node)
+            for p, o in graph.predicate_objects(node):
+                fallback_graph.add((node, p, o))
+                if (o, None, None) in graph:
+                    stack.append(o)
+    return CompiledShapes(checks=tuple(checks), compiled=tuple(compiled), fallback=tuple(fallback),
+                          fallback_graph=fallback_graph, notices=tuple(notices))
+
+
+def _target_pattern(graph, shape, *, subclasses, per_graph: bool) -> str:
+    from rdflib import URIRef
+
+    parts = []
+    for cls in graph.objects(shape, URIRef(SH + "targetClass")):
+        classes = sorted(subclasses.get(str(cls), set()) | {str(cls)})
+        parts.append("?this a ?__class . VALUES ?__class { " + " ".join(f"<{c}>" for c in classes) + " }")
+    for node in graph.objects(shape, URIRef(SH + "targetNode")):
+        if per_graph:
+            raise _Unsupported("sh:targetNode (per-graph validation)")
+        parts.append(f"VALUES ?this {{ {_sparql_term(node)} }}")
+    for prop in graph.objects(shape, URIRef(SH + "targetSubjectsOf")):
+        parts.append(f"?this {_sparql_term(prop)} ?__t .")
+    for prop in graph.objects(shape, URIRef(SH + "targetObjectsOf")):
+        parts.append(f"?__t {_sparql_term(prop)} ?this .")
+    if not parts:
+        raise _Unsupported("no target")
+    if len(parts) == 1:
+        return parts[0]
+    return " UNION ".join("{ " + p + " }" for p in parts)
+
+
+def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, node_level: bool):
+    from rdflib import Literal, URIRef
+
+    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    params = {str(p) for p in graph.predicates(shape, None) if str(p).startswith(SH)}
+    unknown = params - SUPPORTED - _IGNORED
+    if unknown:
+        raise _Unsupported(", ".join(sorted("sh:" + u[len(SH):] for u in unknown)))
+    path_node = graph.value(shape, sh("path"))
+    if node_level and path_node is not None:
+        raise _Unsupported("a property shape with its own target")
+    if not node_level and path_node is None:
+        raise _Unsupported("a property shape without sh:path")
+    path = path_text(graph, path_node) if path_node is not None else None
+    severity = str(graph.value(shape, sh("severity")) or SH + "Violation")
+    messages = _messages(graph, shape)
+    gvar = "?g " if per_graph else ""
+
+    def wrap(pattern: str) -> str:
+        return f"GRAPH ?g {{ {pattern} }}" if per_graph else pattern
+
+    values = f"?this {path} ?value ." if path else "BIND (?this AS ?value)"
+
+    def check(name: str, query: str, *, check_messages=None, message_vars=()) -> Check:
+        return Check(shape=str(shape), component=SH + _COMPONENT[name], severity=severity, path=path,
+                     messages=check_messages if check_messages is not None else messages,
+                     query=query, message_vars=tuple(message_vars))
+
+    def per_value(name: str, condition: str) -> Check:
+        return check(name, f"SELECT DISTINCT {gvar}?this ?value WHERE {{ "
+                           + wrap(f"{target} {values} FILTER ({condition})") + " }")
+
+    for o in graph.objects(shape, sh("minCount")):
+        n = int(o)
+        if path is None:
+            raise _Unsupported("sh:minCount on a node shape")
+        if n <= 0:
+            continue
+        if n == 1:
+            yield check("minCount", f"SELECT DISTINCT {gvar}?this WHERE {{ "
+                                    + wrap(f"{target} FILTER NOT EXISTS {{ ?this {path} ?__v }}") + " }")
+        else:
+            yield check("minCount", f"SELECT {gvar}?this WHERE {{ "
+                                    + wrap(f"{target} OPTIONAL {{ ?this {path} ?__v }}")
+                                    + f" }} GROUP BY {gvar}?this HAVING (COUNT(DISTINCT ?__v) < {n})")
+    for o in graph.objects(shape, sh("maxCount")):
+        if path is None:
+            raise _Unsupported("sh:maxCount on a node shape")
+        yield check("maxCount", f"SELECT {gvar}?this WHERE {{ " + wrap(f"{target} ?this {path} ?__v .")
+                                + f" }} GROUP BY {gvar}?this HAVING (COUNT(DISTINCT ?__v) > {int(o)})")
+    for o in graph.objects(shape, sh("class")):
+        classes = sorted(subclasses.get(str(o), set()) | {str(o)})
+        yield per_value("class", "NOT EXISTS { ?value a ?__c . VALUES ?__c { "
+                                 + " ".join(f"<{c}>" for c in classes) + " } }")
+    for o in graph.objects(shape, sh("datatype")):
+        dt = str(o)
+        if dt == "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString":
+            ok = "isLiteral(?value) && LANG(?value) != \"\""
+        else:
+            ok = f"isLiteral(?value) && DATATYPE(?value) = <{dt}>"
+            if dt in _CASTABLE:
+                ok += f" && DATATYPE(<{dt}>(STR(?value))) = <{dt}>"
+        yield per_value("datatype", f"!COALESCE({ok}, false)")
+    for o in graph.objects(shape, sh("in")):
+        members = [_sparql_term(m) for m in _list(graph, o)]
+        test = " || ".join(f"sameTerm(?value, {m})" for m in members) or "false"
+        yield per_value("in", f"!({test})")
+    for o in graph.objects(shape, sh("nodeKind")):
+        kind = str(o)[len(SH):]
+        if kind not in _NODE_KIND_TEST:
+            raise _Unsupported(f"sh:nodeKind {o}")
+        yield per_value("nodeKind", f"!{_NODE_KIND_TEST[kind]}")
+    for o in graph.objects(shape, sh("hasValue")):
+        term = _sparql_term(o)
+        if path is None:
+            yield per_value("hasValue", f"!sameTerm(?value, {term})")
+        else:
+            yield check("hasValue", f"SELECT DISTINCT {gvar}?this WHERE {{ "
+                                    + wrap(f"{target} FILTER NOT EXISTS {{ ?this {path} {term} }}") + " }")
+    flags = graph.value(shape, sh("flags"))
+    for o in graph.objects(shape, sh("pattern")):
+        args = _sparql_term(Literal(str(o))) + (", " + _sparql_term(Literal(str(flags))) if flags else "")
+        yield per_value("pattern", f"isBlank(?value) || !COALESCE(REGEX(STR(?value), {args}), false)")
+    for name, op in (("minInclusive", ">="), ("maxInclusive", "<="), ("minExclusive", ">"), ("maxExclusive", "<")):
+        for o in graph.objects(shape, sh(name)):
+            yield per_value(name, f"!COALESCE(?value {op} {_sparql_term(o)}, false)")
+    for name, op in (("minLength", ">="), ("maxLength", "<=")):
+        for o in graph.objects(shape, sh(name)):
+            yield per_value(name, f"isBlank(?value) || !COALESCE(STRLEN(STR(?value)) {op} {int(o)}, false)")
+    for constraint in graph.objects(shape, sh("sparql")):
+        if graph.value(constraint, sh("deactivated")) == Literal(True):
+            continue
+        select = graph.value(constraint, sh("select"))
+        if select is None:
+            raise _Unsupported("a SPARQL constraint without sh:select")
+        text = str(select)
+        prologue = _PROLOGUE.match(text).group(0)
+        body = text[len(prologue):]
+        head = body[: body.upper().find("WHERE")] if "WHERE" in body.upper() else body
+        if not re.search(r"[?$]this\b", head) or re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", head, re.I):
+            raise _Unsupported("a SPARQL constraint that does not project $this")
+        own = _messages(graph, constraint) or messages
+        wanted = sorted({v for _, m in own for v in re.findall(r"\{[?$](\w+)\}", m)} - {"this", "value", "path"})
+        projected = set(re.findall(r"[?$](\w+)", head))
+        extra = [v for v in wanted if v in projected]
+        path_var = " ?path" if "path" in projected else ""
+        query = (_prefixes(graph, constraint) + "\n" + prologue + "\n"
+                 + f"SELECT DISTINCT {gvar}?this ?value{path_var} " + " ".join("?" + v for v in extra)
+                 + " WHERE { " + wrap(f"{{ {target} }} {{ {body} }}") + " }")
+        yield check("sparql", query, check_messages=own, message_vars=tuple(extra))
+
+
+# Running -----------------------------------------------------------------------------------
+
+
+def class_closure(store, *, ontology_graph: str | None) -> dict[str, set[str]]:
+    """Every class of the ontology graph mapped to its subclasses (itself included)."""
+    query = "SELECT ?sub ?super WHERE { %s }" % (
+        f"GRAPH <{ontology_graph}> {{ ?sub <{RDFS_SUBCLASS}>+ ?super }}" if ontology_graph
+        else f"?sub <{RDFS_SUBCLASS}>+ ?super")
+    out: dict[str, set[str]] = {}
+    for row in store.query(query):
+        if type(row["sub"]).__name__ == "NamedNode" and type(row["super"]).__name__ == "NamedNode":
+            out.setdefault(row["super"].value, {row["super"].value}).add(row["sub"].value)
+    return out
+
+
+def _fill(template: str, row, variables: Iterable[str]) -> str:
+    for name in variables:
+        term = row[name]
+        if term is not None:
+            template = re.sub(r"\{[?$]" + name + r"\}", lambda _m, t=term: t.value, template)
+    return template
+
+
+def run_checks(store, compiled: CompiledShapes, *, graphs: Sequence[str], per_graph: bool,
+               workers: int | None = None) -> list[ShaclResult]:
+    """Run every compiled check on a ``pyoxigraph.Store`` over the named ``graphs``.
+
+    Oxigraph releases the GIL while it evaluates, so checks run on every core at once, the
+    SHACL-SPARQL ones (the costly kind: they relate a ledger's tasks to one another) first.
+    Splitting one check by graphs does not pay: Oxigraph evaluates ``GRAPH ?g`` over every graph
+    and joins a ``VALUES ?g`` list afterwards, and a query per graph costs more in total."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pyoxigraph import NamedNode
+
+    if not graphs:
+        return []
+    workers = workers or os.cpu_count() or 1
+    wanted = set(graphs)
+    ordered = sorted(compiled.checks, key=lambda c: c.component != SH + "SPARQLConstraintComponent")
+    jobs: list[tuple[Check, str, dict]] = []
+    for check in ordered:
+        if per_graph:
+            # Every named graph is queried and the graphs not asked for are dropped here: a
+            # VALUES list of thousands of graphs only slows Oxigraph's joins.
+            jobs.append((check, check.query, {}))
+        else:
+            jobs.append((check, check.query, {"default_graph": [NamedNode(g) for g in graphs]}))
+
+    def run(job) -> list[ShaclResult]:
+        check, query, options = job
+        rows = store.query(query, **options)
+        variables = [v.value for v in rows.variables]
+        has_value = "value" in variables
+        fill = [v for v in check.message_vars + ("this", "value", "path") if v in variables]
+        out = []
+        for row in rows:
+            graph = row["g"].value if per_graph else None
+            if per_graph and graph not in wanted:
+                continue
+            messages = check.messages
+            if check.component == SH + "SPARQLConstraintComponent":
+                messages = tuple((lang, _fill(text, row, fill)) for lang, text in messages)
+            path = check.path
+            if "path" in variables and row["path"] is not None:
+                path = f"<{row['path'].value}>"
+            out.append(ShaclResult(
+                graph=graph, focus=row["this"], path=path, value=row["value"] if has_value else None,
+                component=check.component, severity=check.severity, shape=check.shape, messages=messages,
+            ))
+        return out
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return [result for part in pool.map(run, jobs) for result in part]
+
+
+def _to_oxigraph(term):
+    from pyoxigraph import BlankNode, Literal, NamedNode
+    from rdflib import BNode, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return NamedNode(str(term))
+    if isinstance(term, BNode):
+        return BlankNode(str(term))
+    if term.language:
+        return Literal(str(term), language=term.language)
+    if term.datatype:
+        return Literal(str(term), datatype=NamedNode(str(term.datatype)))
+    return Literal(str(term))
+
+
+def pyshacl_results(data_graph, shapes_graph, *, graph: str | None = None) -> list[ShaclResult]:
+    """pyshacl's results on an rdflib data graph, in this module's form (the reference engine,
+    and the fallback for shapes the compiler does not translate)."""
+    from pyshacl import validate as shacl_validate
+    from rdflib import Literal, URIRef
+
+    _, report, _ = shacl_validate(data_graph, shacl_graph=shapes_graph, inference="none",
+                                  advanced=False, allow_infos=True, allow_warnings=True)
+    return report_results(report, graph=graph)
+
+
+def report_results(report, *, graph: str | None = None) -> list[ShaclResult]:
+    """The results of a SHACL validation report graph (rdflib), in this module's form."""
+    from rdflib import Literal, URIRef
+
+    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    out = []
+    for node in report.subjects(URIRef(RDF_TYPE), sh("ValidationResult")):
+        path = report.value(node, sh("resultPath"))
+        messages = tuple(sorted(((m.language, str(m)) for m in report.objects(node, sh("resultMessage"))
+                                 if isinstance(m, Literal)), key=lambda m: (m[0] or "", m[1])))
+        out.append(ShaclResult(
+            graph=graph, focus=_to_oxigraph(report.value(node, sh("focusNode"))),
+            path=path_text(report, path) if path is not None else None,
+            value=_to_oxigraph(report.value(node, sh("value"))),
+            component=str(report.value(node, sh("sourceConstraintComponent"))),
+            severity=str(report.value(node, sh("resultSeverity"))),
+            shape=str(report.value(node, sh("sourceShape"))), messages=messages,
+        ))
+    return out
+
+
+def rdflib_graph(quads: Iterable, *, extra: Iterable = ()):
+    """An rdflib Graph of pyoxigraph quads or triples (graph names dropped) plus ``extra``
+    pyoxigraph triples."""
+    from rdflib import Graph
+
+    from .validate import _convert_triples
+
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in _convert_triples(quads))
+    graph.addN((s, p, o, graph) for s, p, o in _convert_triples(extra))
+    return graph
+
+
+def hierarchy_triples(store, *, ontology_graph: str) -> list:
+    """The ontology's rdfs:subClassOf and rdfs:subPropertyOf triples: the part of the ontology
+    pyshacl is given next to the data."""
+    from pyoxigraph import NamedNode
+
+    keep = ("http://www.w3.org/2000/01/rdf-schema#subClassOf", "http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
+    return [q.triple for p in keep for q in store.quads_for_pattern(None, NamedNode(p), None, NamedNode(ontology_graph))
+            if isinstance(q.object, NamedNode)]
+
+
+@functools.cache
+def packaged_shapes():
+    """The rdflib graph of every packaged ``shapes/*.ttl`` (the one zwgk.validate uses)."""
+    from .validate import _shapes
+
+    return _shapes().graph
+
+
+def validate_graphs(
+    store,
+    *,
+    graphs: Sequence[str],
+    shapes=None,
+    per_graph: bool = True,
+    ontology_graph: str | None = None,
+) -> ShaclReport:
+    """Validate named graphs of a ``pyoxigraph.Store`` against an rdflib shapes graph (default:
+    zwgk's shapes). Shapes the compiler cannot translate are run by pyshacl, with a notice."""
+    from .iris import ONTOLOGY_GRAPH
+
+    ontology_graph = ontology_graph or ONTOLOGY_GRAPH
+    shapes = shapes if shapes is not None else packaged_shapes()
+    compiled = compile_shapes(shapes, subclasses=class_closure(store, ontology_graph=ontology_graph),
+                              per_graph=per_graph)
+    results = run_checks(store, compiled, graphs=graphs, per_graph=per_graph)
+    if compiled.fallback:
+        from pyoxigraph import NamedNode
+
+        extra = hierarchy_triples(store, ontology_graph=ontology_graph)
+        if per_graph:
+            for g in graphs:
+                data = rdflib_graph(store.quads_for_pattern(None, None, None, NamedNode(g)), extra=extra)
+                results.extend(pyshacl_results(data, compiled.fallback_graph, graph=g))
+        else:
+            quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, NamedNode(g)))
+            results.extend(pyshacl_results(rdflib_graph(quads, extra=extra), compiled.fallback_graph))
+    return ShaclReport(results=tuple(results), compiled_shapes=compiled.compiled,
+                       fallback_shapes=compiled.fallback, notices=compiled.notices)
+
+
+def validate_ledger_store(store, *, ledger_ids: Sequence[str] | None = None, shapes=None,
+                          per_graph: bool = True) -> ShaclReport:
+    """Validate the ledgers of an open ``LedgerStore`` (all, or those named), each in its own
+    graph (``per_graph``) or all as one graph."""
+    infos = store.resolve_ids(list(ledger_ids) if ledger_ids is not None else None)
+    return validate_graphs(store.raw, graphs=[info.graph for info in infos], shapes=shapes,
+                           per_graph=per_graph)
