@@ -46,8 +46,12 @@ def level(lid: str, depth: int) -> str:
     return f"{scheme(lid)}/level/{depth}"
 
 
-def jurisdiction(*, name: str, code: str | None) -> str:
-    return f"{ID}jurisdiction/{code}" if code else f"{ID}jurisdiction/{digest(_norm(name))}"
+def jurisdiction(*, name: str, code: str | None, within: str | None = None) -> str:
+    """By GB/T 2260 code when known; otherwise by name under the enclosing jurisdiction, so that
+    two 城关镇 of different counties stay two places."""
+    if code:
+        return f"{ID}jurisdiction/{code}"
+    return f"{ID}jurisdiction/{digest(within, _norm(name)) if within else digest(_norm(name))}"
 
 
 def agency(*, jurisdiction_key: str | None, name: str) -> str:

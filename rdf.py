@@ -14,7 +14,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from . import iris
 from .analysis.agencies import resolve_agency, split_units
 from .analysis.deadlines import DeadlineInfo, find_deadlines, parse_deadline
-from .analysis.jurisdictions import JurisdictionInfo, find_jurisdiction
+from .analysis.jurisdictions import JurisdictionInfo, find_jurisdiction, split_jurisdiction
 from .analysis.requirements import find_requirements
 from .loaders.model import LedgerRecord, Role, TaskRecord
 from .loaders.outline import heading
@@ -95,22 +95,35 @@ class _Builder:
             self.quads.append(Quad(s, p, o, self.graph))
 
     def _jurisdiction(self, place: JurisdictionInfo) -> NamedNode:
-        node = NamedNode(iris.jurisdiction(name=place.name, code=place.code))
+        parent = self._jurisdiction(place.parent) if place.parent is not None else None
+        node = NamedNode(iris.jurisdiction(name=place.name, code=place.code,
+                                           within=parent.value if parent is not None else None))
         self.add(node, RDF_TYPE, zw("Jurisdiction"))
         self.add(node, _n(SKOS, "prefLabel"), zh(place.name))
         if place.level:
             self.add(node, zw("adminLevel"), zw(place.level))
         if place.code:
             self.add(node, zw("divisionCode"), Literal(place.code))
-        if place.parent is not None:
-            self.add(node, zw("within"), self._jurisdiction(place.parent))
+        if parent is not None:
+            self.add(node, zw("within"), parent)
         return node
+
+    def _owner(self, label: str, *, group: bool) -> NamedNode | None:
+        """The jurisdiction an agency belongs to: the ledger's, unless its canonical name starts
+        with another one (河南省财政厅 named in a 华龙区 ledger belongs to 河南省)."""
+        if group or self.place is None:
+            return self.jurisdiction_iri
+        place, _ = split_jurisdiction(label)
+        if place is None or place.name == self.place.name:
+            return self.jurisdiction_iri
+        return self._jurisdiction(place)
 
     def agency(self, name: str, *, is_group: bool = False) -> NamedNode:
         resolved = resolve_agency(
             name, jurisdiction=self.place.name if self.place else None, issuer=self.record.issuer
         )
-        node = NamedNode(iris.agency(jurisdiction_key=self.jurisdiction_iri.value if self.jurisdiction_iri else None,
+        owner = self._owner(resolved.label, group=resolved.is_group or is_group)
+        node = NamedNode(iris.agency(jurisdiction_key=owner.value if owner is not None else None,
                                      name=resolved.key))
         self.agencies.add(node.value)
         self.add(node, RDF_TYPE, zw("Agency"))
@@ -119,8 +132,8 @@ class _Builder:
         self.add(node, _n(SKOS, "prefLabel"), zh(resolved.label))
         if name != resolved.label:
             self.add(node, _n(SKOS, "altLabel"), zh(name))
-        if self.jurisdiction_iri is not None:
-            self.add(node, zw("jurisdiction"), self.jurisdiction_iri)
+        if owner is not None:
+            self.add(node, zw("jurisdiction"), owner)
         if resolved.agency_type:
             self.add(node, zw("agencyType"), NamedNode(resolved.agency_type))
         return node
