@@ -141,7 +141,7 @@ def export(ctx, fmt, output, ledger_ids):
 @click.argument("targets", nargs=-1, metavar="[LEDGER-ID | FILE]...")
 @click.option("--layout", default=None, help="Force a layout for FILE arguments. 指定版式")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the text report. 语言")
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "summary", "turtle", "json"]), default="text",
               help="text for people; turtle or json for the full SHACL validation report.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation",
               help="Exit 1 on violations (default) or on violations and warnings.")

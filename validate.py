@@ -183,15 +183,18 @@ class ValidationReport:
     def render(self, *, format: str = "text", lang: str = "zh") -> str:
         if format == "text":
             return self.render_text(lang=lang)
+        if format == "summary":
+            return self.render_text(lang=lang, details=False)
         if format == "json":
             return self.render_json()
         if format == "turtle":
             return self.render_turtle()
         raise ValueError(f"unknown report format {format!r}")
 
-    def render_text(self, *, lang: str = "zh") -> str:
+    def render_text(self, *, lang: str = "zh", details: bool = True) -> str:
         """Grouped by ledger, then by severity; one line per result: where (task number), file and
-        line, rule, message; a closing count per ledger."""
+        line, rule, message; a closing count per ledger. Without ``details``, only the counts (an
+        office's overview of many ledgers)."""
         if lang not in _WORDS:
             raise ValueError(f"lang must be one of {tuple(_WORDS)}")
         words = _WORDS[lang]
@@ -210,6 +213,8 @@ class ValidationReport:
                 if not group:
                     continue
                 out.append(f"  {words[severity]} ({len(group)})")
+                if not details:
+                    continue
                 rows = [
                     [r.where(lang=lang), _location(r), r.rule(lang=lang), r.message(lang=lang)]
                     for r in group

@@ -284,3 +284,8 @@ def test_cli_validates_ledgers_of_the_store_by_id_and_all(sample_store):
     data = json.loads(everything.output)
     assert sorted(ledger["ledger_id"] for ledger in data["ledgers"]) == sorted(i.id for i in infos)
     assert everything.exit_code == (0 if data["conforms"] else 1)
+
+
+def test_summary_format_keeps_only_the_counts():
+    text = report_of("003").render(format="summary", lang="en")
+    assert text.splitlines()[1:] == ["  Infos (4)", "  total: 0 violations, 0 warnings, 4 infos"]
