@@ -21,8 +21,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# The long fuzz and kill loops: the same tests as in `make test`, run for much longer.
 stress: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
+	ZWGK_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_reliability_fuzz.py -m "not slow"
 
 clean:
 	rm -rf $(VENV) $(DEMO_STORE) build dist *.egg-info
