@@ -112,3 +112,39 @@ def test_ontology_graph_is_loaded_once(sample_store):
         classes = set(store.raw.quads_for_pattern(
             NamedNode(ZW + "Task"), None, None, NamedNode(ONTOLOGY_GRAPH)))
     assert classes, "the ontology graph holds zw:Task's declaration"
+
+
+def test_second_writer_waits_for_the_first_with_wait(tmp_path, samples):
+    import subprocess
+    import sys
+
+    location = tmp_path / "db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\nfrom zwgk.store import LedgerStore\n"
+         f"s = LedgerStore.open({str(location)!r})\nprint('open', flush=True)\ntime.sleep(1.5)\ns.close()\n"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "open"
+    with pytest.raises(StoreError, match="in use by"):
+        LedgerStore.open(location)
+    with LedgerStore.open(location, wait=30) as store:
+        report = load_paths(store, [samples["003"]])
+    holder.wait()
+    assert report.summaries[0].tasks == 22
+
+
+def test_serve_lock_is_named_in_the_refusal(tmp_path, samples):
+    from zwgk.store import locked
+
+    location = tmp_path / "db"
+    with locked(location, purpose="serve"):
+        import subprocess
+        import sys
+
+        out = subprocess.run(
+            [sys.executable, "-m", "zwgk.cli", "--store", str(location), "load", str(samples["003"])],
+            capture_output=True, text=True,
+        )
+    assert out.returncode == 2
+    assert "zwgk serve" in out.stderr and "stop the server" in out.stderr
