@@ -304,8 +304,7 @@ def read(source: Source) -> LedgerRecord:
     record.tasks = grid_to_tasks(grid)
     for task, path in zip(record.tasks, paths):
         task.indicators = _dedupe(path)
-    if header.unknown:
-        record.warnings.append("unknown header words / 未识别的表头: " + "、".join(header.unknown))
+    record.warnings.extend(header.warnings())
     return record
 
 

@@ -56,8 +56,7 @@ def read(source: Source) -> LedgerRecord:
     grid = rows_to_grid(records(source.text), source=source)
     record = source.record(layout=LAYOUT.name)
     record.tasks = grid_to_tasks(grid)
-    if grid.header.unknown:
-        record.warnings.append("unknown header words / 未识别的表头: " + "、".join(grid.header.unknown))
+    record.warnings.extend(grid.header.warnings())
     return record
 
 

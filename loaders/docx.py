@@ -69,8 +69,7 @@ def read(source: Source) -> LedgerRecord:
             continue
         grid = rows_to_grid(rows, source=source)
         record.tasks.extend(grid_to_tasks(grid))
-        if grid.header.unknown:
-            record.warnings.append("unknown header words / 未识别的表头: " + "、".join(grid.header.unknown))
+        record.warnings.extend(grid.header.warnings())
     return record
 
 

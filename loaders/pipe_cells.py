@@ -108,8 +108,7 @@ def read(source: Source) -> LedgerRecord:
         grid.rows.append(row + [number] + row_values)
     record = source.record(layout=LAYOUT.name)
     record.tasks = grid_to_tasks(grid)
-    if header.unknown:
-        record.warnings.append("unknown header words / 未识别的表头: " + "、".join(header.unknown))
+    record.warnings.extend(header.warnings())
     return record
 
 

@@ -90,6 +90,13 @@ class Header:
     def index(self, role: str) -> list[int]:
         return [i for i, column in enumerate(self.columns) if column.role == role]
 
+    def warnings(self) -> list[str]:
+        """The warning a ledger carries when its header has words no synonym knows: it still
+        loads, and the user learns which words to add to ``columns.json``."""
+        if not self.unknown:
+            return []
+        return ["unknown header words / 未识别的表头: " + "、".join(self.unknown)]
+
 
 def read_header(titles: list[str]) -> Header:
     """Column roles for a header row.

@@ -105,8 +105,7 @@ def read(source: Source) -> LedgerRecord:
             if cell is not None and cooperating_remark(remark):
                 task.units.append(UnitCell(text=cell.text, role=Role.COOPERATING, line=cell.line,
                                            inherited="remark" in task.inherited))
-    if header.unknown:
-        record.warnings.append("unknown header words / 未识别的表头: " + "、".join(header.unknown))
+    record.warnings.extend(header.warnings())
     return record
 
 

@@ -60,9 +60,7 @@ def read(source: Source) -> LedgerRecord:
             record.title = str(found["title"])
         grid = rows_to_grid(rows, source=source)
         record.tasks.extend(grid_to_tasks(grid))
-        if grid.header.unknown:
-            record.warnings.append(f"sheet {sheet.title}: unknown header words / 未识别的表头: "
-                                   + "、".join(grid.header.unknown))
+        record.warnings.extend(f"sheet {sheet.title}: {warning}" for warning in grid.header.warnings())
     return record
 
 
