@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_STORE := zwgk-data
 
-.PHONY: demo test stress bench clean
+.PHONY: demo test stress bench clean test-virtuoso
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,17 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 # The long fuzz and kill loops: the same tests as in `make test`, run for much longer.
+# Installs Debian's virtuoso-opensource if needed, runs it on a fresh database in a temporary
+# folder and sends it the same load → query round trip as the embedded store (tests/test_remote.py).
+test-virtuoso: $(STAMP)
+	command -v virtuoso-t >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource)
+	ZWGK_TEST_VIRTUOSO=start $(BIN)/python -m pytest -q -m virtuoso tests/test_remote.py
+
 stress: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 	ZWGK_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_reliability_fuzz.py -m "not slow"
 
 clean:

@@ -145,8 +145,10 @@ def export(ctx, fmt, output, ledger_ids):
               help="text for people; turtle or json for the full SHACL validation report.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation",
               help="Exit 1 on violations (default) or on violations and warnings.")
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
+              help="Validation engine for ledgers in the store: shapes compiled to SPARQL (default) or pyshacl.")
 @click.pass_context
-def validate(ctx, targets, layout, lang, fmt, fail_on):
+def validate(ctx, targets, layout, lang, fmt, fail_on, engine):
     """Check ledgers against the completeness rules (SHACL). 校验台账完整性
 
     No argument: every ledger in the store. LEDGER-ID: those ledgers. FILE (or folder): the
@@ -155,7 +157,7 @@ def validate(ctx, targets, layout, lang, fmt, fail_on):
     """
     from .validate import validate_targets
 
-    report = validate_targets(list(targets), store=ctx.obj.get("store"), layout=layout)
+    report = validate_targets(list(targets), store=ctx.obj.get("store"), layout=layout, engine=engine)
     click.echo(report.render(format=fmt, lang=lang), nl=False)
     if report.fails(fail_on=fail_on):
         ctx.exit(EXIT_VIOLATIONS)

@@ -109,14 +109,16 @@ class RemoteStore:
         self.location = spec or endpoint.query_url
         self._union_checked = False
         handlers: list[urllib.request.BaseHandler] = []
+        self._digest = None
         if endpoint.user is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in (endpoint.query_url, endpoint.update_url, endpoint.store_url):
                 if url:
                     passwords.add_password(None, url, endpoint.user, endpoint.password or "")
-            handlers += [urllib.request.HTTPBasicAuthHandler(passwords),
-                         urllib.request.HTTPDigestAuthHandler(passwords)]
+            self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
+            handlers += [urllib.request.HTTPBasicAuthHandler(passwords), self._digest]
         self._opener = urllib.request.build_opener(*handlers)
+        self._plain = urllib.request.build_opener()
 
     @classmethod
     def open(cls, spec: str, *, read_only: bool = False) -> "RemoteStore":
@@ -142,6 +144,8 @@ class RemoteStore:
         if accept:
             headers["Accept"] = accept
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        if body is not None and len(body) > 4096:
+            self._authorize_ahead(request)
         try:
             with self._opener.open(request, timeout=TIMEOUT) as response:
                 return response.status, response.headers.get("Content-Type", ""), response.read()
@@ -155,6 +159,28 @@ class RemoteStore:
             reason = getattr(exc, "reason", exc)
             raise StoreError(f"cannot reach the SPARQL store at {url}: {reason}",
                              message_zh=f"无法连接 SPARQL 数据库 {url}：{reason}") from None
+
+    def _authorize_ahead(self, request: urllib.request.Request) -> None:
+        """Answer a Digest challenge before sending a large body. urllib only authenticates after
+        a 401, and a server such as Virtuoso closes the connection while the body of a whole
+        ledger is still being sent, so the challenge is fetched first with an empty request."""
+        if self._digest is None:
+            return
+        probe = urllib.request.Request(request.full_url, method="GET", headers={"User-Agent": "zwgk"})
+        try:
+            with self._plain.open(probe, timeout=TIMEOUT):
+                return
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+            exc.close()
+        except (urllib.error.URLError, OSError):
+            return
+        if not challenge.lower().startswith("digest "):
+            return
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
+        authorization = self._digest.get_authorization(request, fields)
+        if authorization:
+            request.add_unredirected_header("Authorization", f"Digest {authorization}")
 
     def _form(self, url: str, fields: dict[str, str], *, accept: str | None = None) -> tuple[str, bytes]:
         body = urllib.parse.urlencode(fields).encode("utf-8")

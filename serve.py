@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -129,11 +128,19 @@ def _failure(detail: str, *, path: Path, host: str, port: int) -> str:
 
 
 def _answers(host: str, port: int) -> bool:
+    """True once the server answers HTTP (a socket that merely accepts is not enough: the port
+    may belong to another program)."""
+    import http.client
+
+    connection = http.client.HTTPConnection(host, port, timeout=1.0)
     try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
+        connection.request("HEAD", "/")
+        connection.getresponse()
+        return True
+    except (OSError, http.client.HTTPException):
         return False
+    finally:
+        connection.close()
 
 
 def serve(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1", port: int = 7878,

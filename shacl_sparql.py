@@ -248,8 +248,11 @@ def compile_shapes(graph, *, subclasses: dict[str, set[str]] | None = None,
             continue
         try:
             target = _target_pattern(graph, root, subclasses=subclasses, per_graph=per_graph)
+            own_path = graph.value(root, sh("path")) is not None
             shape_checks = list(_shape_checks(graph, root, target=target, subclasses=subclasses,
-                                              per_graph=per_graph, node_level=True))
+                                              per_graph=per_graph, node_level=not own_path))
+            if own_path and graph.value(root, sh("property")) is not None:
+                raise _Unsupported("sh:property inside a property shape")
             for prop in sorted(graph.objects(root, sh("property")), key=str):
                 if graph.value(prop, sh("deactivated")) == Literal(True):
                     continue
@@ -312,8 +315,6 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
     if unknown:
         raise _Unsupported(", ".join(sorted("sh:" + u[len(SH):] for u in unknown)))
     path_node = graph.value(shape, sh("path"))
-    if node_level and path_node is not None:
-        raise _Unsupported("a property shape with its own target")
     if not node_level and path_node is None:
         raise _Unsupported("a property shape without sh:path")
     path = path_text(graph, path_node) if path_node is not None else None
@@ -611,3 +612,86 @@ def validate_ledger_store(store, *, ledger_ids: Sequence[str] | None = None, sha
     infos = store.resolve_ids(list(ledger_ids) if ledger_ids is not None else None)
     return validate_graphs(store.raw, graphs=[info.graph for info in infos], shapes=shapes,
                            per_graph=per_graph)
+
+
+# The analyst's report -------------------------------------------------------------------------
+
+
+class _GraphView:
+    """The two reads ``zwgk.validate``'s result placement makes (``subjects``/``objects``) served
+    from one named graph of the store, in rdflib terms, so that a store-wide report needs no
+    rdflib copy of the data."""
+
+    def __init__(self, store, graph: str) -> None:
+        from pyoxigraph import NamedNode
+
+        self._store = store
+        self._graph = NamedNode(graph)
+
+    def subjects(self, predicate, obj):
+        for q in self._store.quads_for_pattern(None, _to_oxigraph(predicate), _to_oxigraph(obj), self._graph):
+            yield _to_rdflib(q.subject)
+
+    def objects(self, subject, predicate):
+        for q in self._store.quads_for_pattern(_to_oxigraph(subject), _to_oxigraph(predicate), None, self._graph):
+            yield _to_rdflib(q.object)
+
+
+def _to_rdflib(term):
+    from rdflib import BNode, Literal, URIRef
+
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "BlankNode":
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD + "string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def validation_report(store, *, ledger_ids: Sequence[str] | None = None):
+    """``zwgk.validate.validate_store``'s report (grouped by ledger, placed in task, file and
+    line) computed with this module's engine on the store."""
+    from .validate import (
+        _SEVERITY_OF_IRI, DCTERMS, SEVERITIES, ZW, LedgerValidation, ValidationReport, ValidationResult,
+        _Context, _result_order, _ShapeInfo, _shapes,
+    )
+
+    infos = store.resolve_ids(list(ledger_ids) if ledger_ids is not None else None)
+    report = validate_graphs(store.raw, graphs=[info.graph for info in infos], shapes=_shapes().graph)
+    by_graph: dict[str, list[ShaclResult]] = {}
+    for result in report.results:
+        by_graph.setdefault(result.graph, []).append(result)
+    shape_info = _shapes().info
+    ledgers = []
+    for info in infos:
+        ctx = _Context(_GraphView(store.raw, info.graph))
+        ledger = ctx.ledger
+        title = ctx.text(ledger, DCTERMS + "title") if ledger is not None else None
+        results = []
+        for r in by_graph.get(info.graph, ()):
+            focus, value = _to_rdflib(r.focus), _to_rdflib(r.value) if r.value is not None else None
+            shape = shape_info.get(r.shape) or _ShapeInfo(name_zh=r.shape, name_en=r.shape)
+            messages = dict(r.messages)
+            subject, kind = ctx.subject(focus, value)
+            task = subject if kind == "task" else None
+            results.append(ValidationResult(
+                ledger_id=info.id, source_file=info.source_file, focus_node=str(focus), subject=str(subject),
+                subject_kind=kind, subject_label=ctx.label(subject),
+                task_number=ctx.text(task, ZW + "number") if task is not None else None,
+                task_position=ctx.integer(task, ZW + "position") if task is not None else None,
+                source_line=ctx.line(subject, kind), path=r.path_iri,
+                value=str(value) if value is not None else None,
+                value_nt=value.n3() if value is not None else None,
+                constraint=r.component, severity=_SEVERITY_OF_IRI.get(r.severity, "violation"),
+                shape=r.shape, shape_name_zh=shape.name_zh, shape_name_en=shape.name_en,
+                message_zh=messages.get("zh") or messages.get("en") or messages.get(None) or "",
+                message_en=messages.get("en") or messages.get(None) or messages.get("zh") or "",
+            ))
+        results.sort(key=lambda x: (SEVERITIES.index(x.severity), _result_order(x)))
+        ledgers.append(LedgerValidation(ledger_id=info.id, ledger_iri=str(ledger) if ledger is not None else None,
+                                        source_file=info.source_file, title=title, results=tuple(results)))
+    return ValidationReport(ledgers=tuple(ledgers))

@@ -157,14 +157,15 @@ def _block(items: list[tuple[int, str]], k: int, indent: int):
         level = items[k][0]
         while k < len(items) and items[k][0] == level and items[k][1].startswith("- "):
             entry = items[k][1][2:].strip()
-            key, sep, rest = entry.partition(":")
-            if sep and not rest.startswith("//") and " " not in key.strip():
-                if rest.strip():
-                    out_list.append({key.strip(): _scalar(rest.strip())})
+            pair = _key_value(entry)
+            if pair is not None:
+                key, rest = pair
+                if rest:
+                    out_list.append({key: _scalar(rest)})
                     k += 1
                 else:
                     nested, k = _block(items, k + 1, level + 1)
-                    out_list.append({key.strip(): nested})
+                    out_list.append({key: nested})
             else:
                 out_list.append(_scalar(entry))
                 k += 1
@@ -172,16 +173,25 @@ def _block(items: list[tuple[int, str]], k: int, indent: int):
     out: dict[str, object] = {}
     level = items[k][0] if k < len(items) else indent
     while k < len(items) and items[k][0] == level and level >= indent:
-        key, _, rest = items[k][1].partition(":")
-        if rest.strip():
-            out[key.strip()] = _scalar(rest.strip())
+        key, rest = _key_value(items[k][1]) or (items[k][1], "")
+        if rest:
+            out[key] = _scalar(rest)
             k += 1
         elif k + 1 < len(items) and items[k + 1][0] > level:
-            out[key.strip()], k = _block(items, k + 1, level + 1)
+            out[key], k = _block(items, k + 1, level + 1)
         else:
-            out[key.strip()] = None
+            out[key] = None
             k += 1
     return out, k
+
+
+def _key_value(entry: str) -> tuple[str, str] | None:
+    """``key: value`` or ``key:`` as YAML reads them: the colon must end the entry or be followed
+    by a space, so ``zw:TimeLimit`` and ``http://…`` stay scalars."""
+    match = re.match(r"^([^\s:\[\]{}\"',][^:]*?):(?:\s+(.*))?$", entry)
+    if match is None:
+        return None
+    return match.group(1).strip(), (match.group(2) or "").strip()
 
 
 def _scalar(text: str):

@@ -593,9 +593,20 @@ def validate_files(paths: Sequence[str | os.PathLike], *, layout: str | None = N
     return ValidationReport(ledgers=tuple(ledgers))
 
 
-def validate_store(store, *, ledger_ids: Sequence[str] | None = None) -> ValidationReport:
+ENGINES = ("sparql", "pyshacl")
+"""``sparql``: the shapes compiled to SPARQL and run inside the store (zwgk.shacl_sparql, the
+default: seconds for a province); ``pyshacl``: the reference engine, one ledger at a time."""
+
+
+def validate_store(store, *, ledger_ids: Sequence[str] | None = None, engine: str = "sparql") -> ValidationReport:
     """Validate the ledgers of an open ``LedgerStore`` (all, or those named; an unknown id raises
-    ``StoreError``)."""
+    ``StoreError``) with either engine; both give the same report."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}")
+    if engine == "sparql":
+        from .shacl_sparql import validation_report
+
+        return validation_report(store, ledger_ids=ledger_ids)
     infos = store.resolve_ids(list(ledger_ids) if ledger_ids is not None else None)
     ledgers = []
     for info in infos:
@@ -609,6 +620,7 @@ def validate_targets(
     *,
     store: str | os.PathLike | None = None,
     layout: str | None = None,
+    engine: str = "sparql",
 ) -> ValidationReport:
     """What ``zwgk validate`` does: no target → every ledger in the store; targets that exist on
     disk or carry a ledger file suffix → those files, read directly (the store is not opened);
@@ -623,5 +635,5 @@ def validate_targets(
         parts.extend(validate_files(files, layout=layout).ledgers)
     if ids or not targets:
         with LedgerStore.open(store, read_only=True) as opened:
-            parts.extend(validate_store(opened, ledger_ids=ids or None).ledgers)
+            parts.extend(validate_store(opened, ledger_ids=ids or None, engine=engine).ledgers)
     return ValidationReport(ledgers=tuple(parts))

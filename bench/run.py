@@ -1,0 +1,279 @@
+"""The national-scale benchmark: ``python bench/run.py`` (``make bench``).
+
+For each corpus size N (30, 300, 3000 ledgers by default) it generates the ledgers, loads them
+into a fresh store in a separate process (wall time and the peak memory of that process and its
+workers together), validates the whole store with zwgk's SPARQL engine, times each saved query
+(median of repeated runs) and the export; for N ≤ 300 it runs what a user would otherwise write —
+pyshacl (and pyshacl-turbo) over the whole graph in rdflib, the saved queries on rdflib's engine
+over the same triples — checks that the validation results are the same, prints a table with the
+ratios and writes ``bench/results.json``. Results are measurements, never asserted in tests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SIZES = (30, 300, 3000)
+REFERENCE_MAX = 300
+"""Sizes above this skip the rdflib/pyshacl reference runs (they would take hours)."""
+
+_LOAD_SCRIPT = """
+import sys
+from zwgk.store import LedgerStore, load_paths
+with LedgerStore.open(sys.argv[1]) as store:
+    report = load_paths(store, [sys.argv[2]], keep_going=True)
+print(len(report.summaries), len(report.skipped))
+"""
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants (KiB), read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def measure_load(store_dir: Path, corpus: Path) -> tuple[float, float, str]:
+    """Load a corpus in a child process: (seconds, peak MiB of the process tree, its output)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", _LOAD_SCRIPT, str(store_dir), str(corpus)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kib(proc.pid))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"load failed ({proc.returncode}): {err[-2000:]}")
+    return elapsed, peak / 1024, out.strip()
+
+
+def _median_time(fn, *, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def saved_queries() -> dict[str, str]:
+    """Every packaged ``queries/*.rq`` by name."""
+    from zwgk.resources import list_files
+
+    return {f.name[:-3]: f.read_text(encoding="utf-8") for f in list_files("queries", ".rq")}
+
+
+def _rdflib_dataset(store, graphs: list[str]):
+    """The same quads (ledgers and ontology) in an rdflib Dataset whose default graph is the
+    union, as the saved queries see the store."""
+    from pyoxigraph import NamedNode
+    from rdflib import Dataset, URIRef
+
+    from zwgk.validate import _convert_triples
+
+    dataset = Dataset(default_union=True)
+    for g in graphs:
+        target = dataset.graph(URIRef(g))
+        target.addN((s, p, o, target) for s, p, o in
+                    _convert_triples(store.quads_for_pattern(None, None, None, NamedNode(g))))
+    return dataset
+
+
+def _whole_graph(store, graphs: list[str], ontology_graph: str):
+    """One rdflib Graph of every ledger plus the ontology's class hierarchy: what pyshacl is given
+    when a user validates the whole store."""
+    from pyoxigraph import NamedNode
+
+    from zwgk.shacl_sparql import hierarchy_triples, rdflib_graph
+
+    quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, NamedNode(g)))
+    return rdflib_graph(quads, extra=hierarchy_triples(store, ontology_graph=ontology_graph))
+
+
+def _reference_keys(results) -> set[tuple]:
+    return {(str(r.focus), r.path, r.component, r.severity, r.shape) for r in results}
+
+
+def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log) -> dict:
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    from generate import generate
+    from zwgk.export import export_store
+    from zwgk.iris import ONTOLOGY_GRAPH
+    from zwgk.shacl_sparql import packaged_shapes, pyshacl_results, report_results, validate_ledger_store
+    from zwgk.store import LedgerStore
+
+    # rdflib's SPARQL engine calls its own deprecated Dataset API on every query
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\..*")
+    corpus, store_dir = work / f"ledgers-{n}", work / f"store-{n}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(store_dir, ignore_errors=True)
+    log(f"N={n}: generating")
+    generate(n, corpus, seed=0)
+    log(f"N={n}: loading")
+    load_s, peak_mib, loaded = measure_load(store_dir, corpus)
+    run: dict = {"n": n, "load_s": round(load_s, 3), "load_peak_mib": round(peak_mib, 1)}
+    log(f"N={n}: loaded ({loaded}) in {load_s:.1f} s, peak {peak_mib:.0f} MiB")
+    with LedgerStore.open(store_dir, read_only=True) as store:
+        graphs = [info.graph for info in store.ledgers()]
+        validate_ledger_store(store)  # warm-up: shapes parsed, queries compiled once
+        start = time.perf_counter()
+        report = validate_ledger_store(store)
+        run["validate_s"] = round(time.perf_counter() - start, 3)
+        log(f"N={n}: validated in {run['validate_s']} s ({len(report.results)} results)")
+        reference = n <= reference_max
+        if reference:
+            whole = _whole_graph(store.raw, graphs, ONTOLOGY_GRAPH)
+            shapes = packaged_shapes()
+            start = time.perf_counter()
+            expected = pyshacl_results(whole, shapes)
+            run["validate_pyshacl_s"] = round(time.perf_counter() - start, 3)
+            ours = _reference_keys(report.results)
+            run["validate_same_results"] = ours == _reference_keys(expected)
+            log(f"N={n}: pyshacl {run['validate_pyshacl_s']} s, same results: {run['validate_same_results']}")
+            try:
+                from pyshacl_turbo import validate as turbo_validate
+
+                start = time.perf_counter()
+                _, turbo_report, _ = turbo_validate(whole, shacl_graph=shapes, inference="none",
+                                                    allow_infos=True, allow_warnings=True)
+                run["validate_pyshacl_turbo_s"] = round(time.perf_counter() - start, 3)
+                run["validate_pyshacl_turbo_same_results"] = ours == _reference_keys(report_results(turbo_report))
+            except Exception as exc:  # an optional third engine: record why it did not run
+                run["validate_pyshacl_turbo_error"] = f"{type(exc).__name__}: {exc}"[:300]
+            del whole
+        dataset = _rdflib_dataset(store.raw, [ONTOLOGY_GRAPH] + graphs) if reference else None
+        queries: dict = {}
+        for name, text in saved_queries().items():
+            entry = {"median_s": round(_median_time(lambda: list(store.query(text)), repeat=repeat), 4)}
+            if dataset is not None:
+                entry["rdflib_median_s"] = round(
+                    _median_time(lambda: list(dataset.query(text)), repeat=max(1, min(repeat, 3))), 4)
+            queries[name] = entry
+            log(f"N={n}: query {name} {entry}")
+        run["queries"] = queries
+        start = time.perf_counter()
+        data = export_store(store, format="trig")
+        run["export_s"] = round(time.perf_counter() - start, 3)
+        log(f"N={n}: exported {len(data) >> 20} MiB in {run['export_s']} s")
+    shutil.rmtree(corpus, ignore_errors=True)
+    return run
+
+
+def machine() -> dict:
+    memory = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            memory = round(int(handle.readline().split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(), "memory_gib": memory,
+            "python": platform.python_version()}
+
+
+def versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("zwgk", "pyoxigraph", "rdflib", "pyshacl", "pyshacl-turbo", "pyrudof"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _ratio(slow, fast) -> str:
+    return f"{slow / fast:.0f}×" if slow and fast else ""
+
+
+def table(results: dict) -> str:
+    rows = [["N", "load s", "peak MiB", "validate s", "pyshacl s", "ratio", "turbo s", "same", "export s"]]
+    for run in results["runs"]:
+        rows.append([str(run["n"]), f"{run['load_s']:.1f}", f"{run['load_peak_mib']:.0f}", f"{run['validate_s']:.2f}",
+                     str(run.get("validate_pyshacl_s", "")), _ratio(run.get("validate_pyshacl_s"), run["validate_s"]),
+                     str(run.get("validate_pyshacl_turbo_s", "")), str(run.get("validate_same_results", "")),
+                     f"{run['export_s']:.1f}"])
+    lines = _format(rows)
+    qrows = [["query", "N", "median s", "rdflib s", "ratio"]]
+    for run in results["runs"]:
+        for name, q in run["queries"].items():
+            qrows.append([name, str(run["n"]), f"{q['median_s']:.4f}", str(q.get("rdflib_median_s", "")),
+                          _ratio(q.get("rdflib_median_s"), q["median_s"])])
+    return "\n".join(lines + [""] + _format(qrows)) + "\n"
+
+
+def _format(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--work", type=Path, default=None, help="Scratch folder (default: a temporary one).")
+    parser.add_argument("--repeat", type=int, default=5, help="Runs per saved query (median).")
+    parser.add_argument("--reference-max", type=int, default=REFERENCE_MAX)
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    results = {"machine": machine(), "versions": versions(), "runs": []}
+    try:
+        for n in (int(s) for s in args.sizes.split(",")):
+            results["runs"].append(run_size(n, work=work, repeat=args.repeat,
+                                            reference_max=args.reference_max, log=log))
+            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(table(results), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""The benchmark harness runs end to end on a tiny corpus and writes results.json in the issue's
+schema. Its numbers are measurements, never asserted."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def test_harness_runs_on_three_ledgers_and_writes_the_schema(tmp_path, capsys):
+    sys.path.insert(0, str(BENCH))
+    import run
+
+    out = tmp_path / "results.json"
+    assert run.main(["--sizes", "3", "--work", str(tmp_path / "work"), "--out", str(out), "--repeat", "1"]) == 0
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert set(results) == {"machine", "versions", "runs"}
+    assert {"pyoxigraph", "rdflib", "pyshacl"} <= set(results["versions"])
+    (entry,) = results["runs"]
+    assert entry["n"] == 3
+    for key in ("load_s", "load_peak_mib", "validate_s", "validate_pyshacl_s", "export_s"):
+        assert isinstance(entry[key], float), key
+    assert entry["queries"] and all(set(q) == {"median_s", "rdflib_median_s"} for q in entry["queries"].values())
+    assert entry["validate_same_results"] is True
+    printed = capsys.readouterr().out
+    assert "pyshacl s" in printed and "rdflib s" in printed

@@ -1,0 +1,169 @@
+"""Every saved query in queries/ run on the five sample ledgers, with the rows it must give."""
+
+from __future__ import annotations
+
+import pytest
+
+from zwgk import sparql
+from zwgk.store import LedgerStore
+
+HUBEI, HUALONG, SHIQUAN, HUAINAN, HENAN = (
+    "2020-314af18bf3", "2020-4bd17732d6", "2021-ab5383965a", "2024-e0e5bb0c5e", "undated-7c203e772c")
+
+def covers(name):
+    """Marks the test that checks a saved query (every saved query must have one)."""
+    return name
+
+
+@pytest.fixture(scope="module")
+def store(sample_store):
+    with LedgerStore.open(sample_store, read_only=True) as opened:
+        yield opened
+
+
+def rows(store, name, **values):
+    return sparql.run(store, sparql.find_query(name), values=values).values()
+
+
+def test_every_saved_query_has_bilingual_titles_and_is_covers():
+    queries = sparql.catalogue()
+    assert len(queries) >= 12
+    for query in queries:
+        assert query.form == "SELECT", query.name
+        assert query.title_zh and query.title_en and query.title_zh != query.title_en, query.name
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in query.title_zh), query.name
+        assert query.description and query.tags, query.name
+    names = {q.name for q in queries}
+    import inspect
+    import sys
+
+    source = inspect.getsource(sys.modules[__name__])
+    assert {n for n in names if f'covers("{n}")' not in source} == set()
+
+
+def test_ledgers(store):
+    assert rows(store, covers("ledgers")) == [
+        (HUBEI, "湖北省", "2020", "湖北省人民防空办公室", "20", "5", "0"),
+        (HUALONG, "华龙区", "2020", "华龙区人民政府办公室", "37", "26", "15"),
+        (SHIQUAN, "石泉县", "2021", "石泉县人民政府办公室", "150", "159", "32"),
+        (HUAINAN, "淮南市", "2024", "淮南市残疾人联合会", "22", "10", "3"),
+        (HENAN, "河南省", None, "河南省人民防空办公室", "68", "35", "13"),
+    ]
+
+
+def test_tasks_without_lead(store):
+    found = rows(store, covers("tasks-without-lead"))
+    by_ledger = {}
+    for row in found:
+        by_ledger[row[0]] = by_ledger.get(row[0], 0) + 1
+    assert by_ledger == {HUBEI: 20}
+    assert found[0][1:4] == ("湖北省", "（一）", "24")
+    assert found[0][4].startswith("以权责清单为依托")
+    assert rows(store, "tasks-without-lead", ledger=SHIQUAN) == []
+    assert len(rows(store, "tasks-without-lead", ledger=HUBEI)) == 20
+
+
+def test_lead_workload(store):
+    assert rows(store, covers("lead-workload"), jurisdiction="淮南市") == [
+        ("淮南市", "淮南市残疾人联合会办公室", "14", "1"),
+        ("淮南市", "淮南市残疾人联合会相关业务科室", "8", "1"),
+        ("淮南市", "淮南市民生办", "1", "1"),
+    ]
+    everything = rows(store, "lead-workload")
+    assert ("石泉县", "石泉县人民政府办公室", "56", "1") in everything
+    assert ("河南省", "河南省人民防空办公室秘书处", "27", "1") in everything
+    assert {row[0] for row in everything} == {"华龙区", "河南省", "淮南市", "石泉县"}
+
+
+def test_shared_units(store):
+    found = rows(store, covers("shared-units"))
+    assert [row[:3] for row in found] == [("秘书处", "2", "31")]
+    assert set(found[0][3].split("; ")) == {"河南省", "湖北省"}
+
+
+def test_completeness(store):
+    assert rows(store, covers("completeness")) == [
+        (HUBEI, "湖北省", "20", "0", "0", "2", "10", "20", "100"),
+        (HUALONG, "华龙区", "37", "37", "100", "4", "10.8", "37", "100"),
+        (SHIQUAN, "石泉县", "150", "150", "100", "150", "100", "150", "100"),
+        (HUAINAN, "淮南市", "22", "22", "100", "22", "100", "22", "100"),
+        (HENAN, "河南省", "68", "68", "100", "0", "0", "68", "100"),
+    ]
+
+
+def test_tasks_by_due_month(store):
+    assert rows(store, covers("tasks-by-due-month")) == [
+        ("2020-09", "1", "1"), ("2020-10", "1", "1"), ("2020-11", "2", "2"), ("2020-12", "1", "1"),
+        ("2021-01", "1", "1"), ("2021-05", "13", "1"), ("2021-06", "3", "1"), ("2021-09", "10", "1"),
+        ("2022-01", "3", "1"),
+    ]
+    assert [row[0] for row in rows(store, "tasks-by-due-month", year="2020")] == [
+        "2020-09", "2020-10", "2020-11", "2020-12"]
+
+
+def test_deadline_kinds(store):
+    assert rows(store, covers("deadline-kinds")) == [
+        ("华龙区", "37", "4", "0", "0", "0", "33"),
+        ("河南省", "68", "0", "0", "0", "0", "68"),
+        ("淮南市", "22", "0", "22", "0", "0", "0"),
+        ("湖北省", "20", "2", "0", "0", "0", "18"),
+        ("石泉县", "150", "29", "121", "0", "0", "0"),
+    ]
+
+
+def test_search_tasks(store):
+    found = rows(store, covers("search-tasks"), keyword="政策解读")
+    assert {row[0] for row in found} == {HUBEI, HUALONG, HUAINAN, HENAN}
+    assert all("政策解读" in row[3] for row in found)
+    assert (HUBEI, "（四）", "30") in [row[:3] for row in found]
+    assert found == rows(store, "search-tasks")  # 政策解读 is the default
+    assert rows(store, "search-tasks", keyword="没有这样的词") == []
+
+
+def test_indicator_tree(store):
+    found = rows(store, covers("indicator-tree"), ledger=HUAINAN)
+    assert len(found) == 10
+    assert found[0] == ("1", "一", "一、围绕服务经济和保障民生抓好主动公开", None, "7")
+    assert found[1] == ("2", "（一）", "(一)聚焦中心工作", "一、围绕服务经济和保障民生抓好主动公开", "3")
+    assert found[4][:3] == ("1", "二", "二、围绕政策解读和渠道建设抓好质效提升")
+    assert [row[0] for row in rows(store, "indicator-tree", ledger=HUBEI)] == ["1"] * 5
+
+
+def test_unit_tasks(store):
+    found = rows(store, covers("unit-tasks"), unit="财政局")
+    assert [row[:3] for row in found].count(("石泉县", "石泉县财政局", "牵头")) == 10
+    assert [row[:3] for row in found].count(("华龙区", "华龙区财政局", "牵头")) == 1
+    assert len(found) == 11
+    assert found[1][3:5] == (SHIQUAN, "27") and found[1][6] == "常态化开展"
+
+
+def test_requirements_compare(store):
+    found = rows(store, covers("requirements-compare"))
+    assert ("时限", "工作日", "石泉县", "3", "5", "10") in [row[:6] for row in found]
+    assert ("时限", "小时", "河南省", "3", "5", "24") in [row[:6] for row in found]
+    assert ("比例", "%", "湖北省", "1", "4", "4", "不低于4%") in found
+    only = rows(store, "requirements-compare", kind="zw:TimeLimit")
+    assert only and {row[0] for row in only} == {"时限"}
+    assert only == [row for row in found if row[0] == "时限"]
+
+
+def test_agency_types(store):
+    found = rows(store, covers("agency-types"))
+    assert ("财政", "石泉县", "1", "10", "石泉县财政局") in found
+    assert ("财政", "华龙区", "1", "1", "华龙区财政局") in found
+    assert ("司法", "石泉县", "1", "8", "石泉县司法局") in found
+    assert ("内设机构", "河南省", "16", "68", "河南省人民防空办公室人事处") in found
+
+
+def test_tasks_due_before(store):
+    found = rows(store, covers("tasks-due-before"), before="2021-01-01")
+    assert [(row[0], row[1]) for row in found] == [
+        ("2020-09-30", HUALONG), ("2020-10-31", HUALONG), ("2020-11-30", HUBEI),
+        ("2020-11-30", HUALONG), ("2020-12-31", HUALONG)]
+    assert found[0][4] == "华龙区人民政府办公室"
+
+
+def test_inherited_leads(store):
+    found = rows(store, covers("inherited-leads"))
+    assert {row[0] for row in found} == {SHIQUAN, HENAN}
+    assert (SHIQUAN, "3", "85", "各镇") in [row[:4] for row in found]
