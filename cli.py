@@ -54,13 +54,10 @@ def main(ctx: click.Context, store: str | None, endpoint: str | None) -> None:
 
 
 def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0):
-    if ctx.obj.get("endpoint"):
-        from .remote import RemoteStore
+    from .store import open_store
 
-        return RemoteStore.open(ctx.obj["endpoint"], read_only=read_only)
-    from .store import LedgerStore
-
-    return LedgerStore.open(ctx.obj.get("store"), read_only=read_only, wait=wait)
+    return open_store(location=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"),
+                      read_only=read_only, wait=wait)
 
 
 @main.command()
@@ -157,7 +154,8 @@ def validate(ctx, targets, layout, lang, fmt, fail_on, engine):
     """
     from .validate import validate_targets
 
-    report = validate_targets(list(targets), store=ctx.obj.get("store"), layout=layout, engine=engine)
+    report = validate_targets(list(targets), store=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"),
+                              layout=layout, engine=engine)
     click.echo(report.render(format=fmt, lang=lang), nl=False)
     if report.fails(fail_on=fail_on):
         ctx.exit(EXIT_VIOLATIONS)

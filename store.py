@@ -281,6 +281,23 @@ class LedgerStore:
         return self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
 
 
+def open_store(
+    *,
+    location: str | os.PathLike | None = None,
+    endpoint: str | None = None,
+    read_only: bool = False,
+    wait: float = 0.0,
+):
+    """The store a command works on: a remote SPARQL 1.1 store when an endpoint is given
+    (``--endpoint`` / ``ZWGK_ENDPOINT``), else the embedded on-disk store. Both offer the same
+    methods (ledgers, resolve_ids, quads, query, load_prepared)."""
+    if endpoint:
+        from .remote import RemoteStore
+
+        return RemoteStore.open(endpoint, read_only=read_only)
+    return LedgerStore.open(location, read_only=read_only, wait=wait)
+
+
 def ontology_files() -> list[str]:
     """The ontology's Turtle files, zwgk.ttl first (other schemes such as agency types follow)."""
     from .resources import list_files

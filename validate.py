@@ -603,10 +603,14 @@ def validate_store(store, *, ledger_ids: Sequence[str] | None = None, engine: st
     ``StoreError``) with either engine; both give the same report."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
-    if engine == "sparql":
+    from .store import LedgerStore
+
+    if engine == "sparql" and isinstance(store, LedgerStore):
         from .shacl_sparql import validation_report
 
         return validation_report(store, ledger_ids=ledger_ids)
+    # A remote store is validated by pyshacl over each ledger's quads, fetched through the
+    # Graph Store Protocol: the compiled engine needs the embedded store's query engine.
     infos = store.resolve_ids(list(ledger_ids) if ledger_ids is not None else None)
     ledgers = []
     for info in infos:
@@ -619,6 +623,7 @@ def validate_targets(
     targets: Sequence[str],
     *,
     store: str | os.PathLike | None = None,
+    endpoint: str | None = None,
     layout: str | None = None,
     engine: str = "sparql",
 ) -> ValidationReport:
@@ -626,7 +631,7 @@ def validate_targets(
     disk or carry a ledger file suffix → those files, read directly (the store is not opened);
     other targets → ledger ids in the store."""
     from .loaders import SUFFIXES
-    from .store import LedgerStore
+    from .store import open_store
 
     files = [t for t in targets if Path(t).exists() or Path(t).suffix.lower() in SUFFIXES]
     ids = [t for t in targets if t not in files]
@@ -634,6 +639,6 @@ def validate_targets(
     if files:
         parts.extend(validate_files(files, layout=layout).ledgers)
     if ids or not targets:
-        with LedgerStore.open(store, read_only=True) as opened:
+        with open_store(location=store, endpoint=endpoint, read_only=True) as opened:
             parts.extend(validate_store(opened, ledger_ids=ids or None, engine=engine).ledgers)
     return ValidationReport(ledgers=tuple(parts))

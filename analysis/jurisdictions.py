@@ -153,4 +153,23 @@ def find_jurisdiction(text: str) -> JurisdictionInfo | None:
             place, _ = split_jurisdiction(compact[start:])
             if place is not None:
                 return place
-    return None
+    return _by_suffix(compact)
+
+
+# A name the gazetteer does not know (a division created or renamed after it was made) is still
+# read from its administrative suffix when a government body's name follows it.
+_SUFFIX_LEVELS = (("省", "Province"), ("自治区", "Province"), ("自治州", "City"), ("盟", "City"),
+                  ("自治县", "County"), ("县", "County"), ("区", "County"), ("旗", "County"), ("市", "City"))
+_UNKNOWN_PLACE = re.compile(
+    r"^([\u4e00-\u9fff]{2,4}?(?:" + "|".join(suffix for suffix, _ in _SUFFIX_LEVELS) + r"))"
+    r"(?=人民政府|政府|[\u4e00-\u9fff]{0,12}?(?:局|委员会|办公室|中心|联合会|管委会))"
+)
+
+
+def _by_suffix(text: str) -> JurisdictionInfo | None:
+    match = _UNKNOWN_PLACE.match(text)
+    if not match:
+        return None
+    name = match.group(1)
+    level = next(level for suffix, level in _SUFFIX_LEVELS if name.endswith(suffix))
+    return JurisdictionInfo(name=name, level=level)

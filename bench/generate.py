@@ -17,8 +17,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "examples" / "ledgers"
 
-PROVINCES = ["河北省", "山西省", "辽宁省", "吉林省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省",
-             "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省"]
 SYLLABLES = "安宁平和兴华阳泉山河川东西南北长永清新丰文武德昌临江海源通富盛远嘉泰恒旺"
 COUNTY_SUFFIX = ["县", "区", "市"]
 DEPARTMENTS = ["人民政府办公室", "发展和改革委员会", "教育局", "公安局", "民政局", "司法局", "财政局",
@@ -70,11 +68,23 @@ def _headings() -> list[tuple[str, list[str]]]:
     return list(outline.items())
 
 
-def _place(rng: random.Random, index: int) -> tuple[str, str, str]:
-    province = PROVINCES[index % len(PROVINCES)]
-    city = "".join(rng.sample(SYLLABLES, 2)) + "市"
-    county = "".join(rng.sample(SYLLABLES, 2)) + rng.choice(COUNTY_SUFFIX[:2])
-    return province, city, county
+def _counties() -> list[str]:
+    """Real county-level names from zwgk's GB/T 2260 gazetteer, so that the corpus exercises
+    jurisdiction resolution as real ledgers do; a few invented ones test the fallback."""
+    import csv
+
+    from zwgk.resources import package_file
+
+    with package_file("analysis", "data", "divisions.csv").open(encoding="utf-8") as handle:
+        names = sorted({row["name"] for row in csv.DictReader(handle)
+                        if row["level"] == "County" and row["name"].endswith(("县", "区"))})
+    return names
+
+
+def _place(rng: random.Random, index: int, counties: list[str]) -> str:
+    if index % 10 == 9:
+        return "".join(rng.sample(SYLLABLES, 2)) + rng.choice(COUNTY_SUFFIX[:2])
+    return rng.choice(counties)
 
 
 def make_rows(rng: random.Random, *, county: str, year: int, sentences, outline) -> list[Row]:
@@ -195,8 +205,9 @@ def generate(n: int, out: Path, *, seed: int = 0, layouts: tuple[str, ...] = LAY
     sentences, outline = _sentences(), _headings()
     out.mkdir(parents=True, exist_ok=True)
     paths = []
+    counties = _counties()
     for index in range(n):
-        province, city, county = _place(rng, index)
+        county = _place(rng, index, counties)
         year = rng.choice((2020, 2021, 2022, 2023, 2024))
         issuer = f"{county}人民政府办公室"
         title = f"{issuer}关于印发{county}{year}年政务公开工作任务分解表的通知"

@@ -67,3 +67,10 @@ def test_split_gives_the_rest_of_the_name():
 def test_unknown_text():
     assert find_jurisdiction("政务公开工作任务台账") is None
     assert find_jurisdiction("") is None
+
+
+def test_a_place_the_gazetteer_does_not_know_is_read_from_its_suffix():
+    place = find_jurisdiction("平永区人民政府办公室")
+    assert (place.name, place.level, place.code) == ("平永区", "County", None)
+    assert find_jurisdiction("新城县财政局").name == "新城县"
+    assert find_jurisdiction("关于做好政务公开工作的通知") is None

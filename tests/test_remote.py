@@ -95,6 +95,11 @@ def round_trip(remote: RemoteStore, embedded: LedgerStore, samples) -> None:
     again = load_paths(remote, list(samples.values()))
     assert [s.status for s in again.summaries] == ["unchanged"] * 5
     assert remote.ledgers() == embedded.ledgers()
+    from zwgk.validate import validate_store
+
+    # Validation over the remote store (pyshacl over each ledger's quads) gives the embedded
+    # store's report (the compiled engine) result for result.
+    assert validate_store(remote).as_dict() == validate_store(embedded).as_dict()
     for query in sparql.catalogue():
         values = PARAMETERS.get(query.name, {})
         got = sparql.run(remote, query, values=values).values()
@@ -141,6 +146,9 @@ def test_cli_with_endpoint(oxigraph_endpoint, sample_store, samples, monkeypatch
     local = runner.invoke(main, ["--store", str(sample_store), "query", "completeness", "--format", "csv"])
     assert remote.output.splitlines() == [local.output.splitlines()[0]] + [
         line for line in local.output.splitlines() if line.startswith(("2021-ab5383965a", "2024-e0e5bb0c5e"))]
+    validated = runner.invoke(main, ["--endpoint", oxigraph_endpoint, "validate", "--format", "summary", "--lang", "en"])
+    assert validated.exit_code == 0, validated.output
+    assert "2 ledgers, 0 with violations; 0 violations, 0 warnings, 4 infos" in validated.output
     listed = runner.invoke(main, ["--endpoint", oxigraph_endpoint, "ledgers", "--format", "json"])
     assert '"task_count": 150' in listed.output
     exported = runner.invoke(main, ["--endpoint", oxigraph_endpoint, "export", "--format", "nquads",
