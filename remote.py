@@ -21,6 +21,7 @@ Credentials come from ``user:password@`` in the URLs or from ``ZWGK_ENDPOINT_USE
 from __future__ import annotations
 
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,7 +34,12 @@ from .iris import ONTOLOGY_GRAPH
 ENV_ENDPOINT = "ZWGK_ENDPOINT"
 ENV_USER = "ZWGK_ENDPOINT_USER"
 ENV_PASSWORD = "ZWGK_ENDPOINT_PASSWORD"
-TIMEOUT = 300.0
+TIMEOUT = float(os.environ.get("ZWGK_REMOTE_TIMEOUT", "300"))
+"""Seconds to wait for one answer (env ZWGK_REMOTE_TIMEOUT)."""
+RETRIES = 3
+"""Attempts for idempotent requests (queries, GET, PUT, DELETE) that fail in transit or with
+502/503/504; an update is sent once, since sending it again could apply it twice."""
+RETRY_STATUS = (502, 503, 504)
 
 _RESULTS_JSON = "application/sparql-results+json"
 _GRAPH_TYPES = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
@@ -137,7 +143,24 @@ class RemoteStore:
 
     def _request(self, method: str, url: str, *, body: bytes | None = None,
                  content_type: str | None = None, accept: str | None = None,
-                 missing_ok: bool = False) -> tuple[int, str, bytes]:
+                 missing_ok: bool = False, idempotent: bool | None = None) -> tuple[int, str, bytes]:
+        """One HTTP exchange, retried (with a short back-off) only when repeating it cannot
+        change the outcome."""
+        if idempotent is None:
+            idempotent = method in ("GET", "PUT", "DELETE", "HEAD")
+        attempts = RETRIES if idempotent else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._exchange(method, url, body=body, content_type=content_type, accept=accept,
+                                      missing_ok=missing_ok)
+            except _Transient as exc:
+                if attempt == attempts:
+                    raise exc.error from None
+                time.sleep(0.5 * attempt)
+        raise AssertionError("unreachable")
+
+    def _exchange(self, method: str, url: str, *, body: bytes | None, content_type: str | None,
+                  accept: str | None, missing_ok: bool) -> tuple[int, str, bytes]:
         headers = {"User-Agent": "zwgk"}
         if content_type:
             headers["Content-Type"] = content_type
@@ -153,12 +176,17 @@ class RemoteStore:
             if missing_ok and exc.code == 404:
                 return 404, "", b""
             detail = exc.read()[:500].decode("utf-8", "replace").strip()
-            raise StoreError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {detail}",
-                             message_zh=f"{method} {url}：服务器返回 HTTP {exc.code}：{detail}") from None
+            error = StoreError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {detail}",
+                               message_zh=f"{method} {url}：服务器返回 HTTP {exc.code}：{detail}")
+            if exc.code in RETRY_STATUS:
+                raise _Transient(error) from None
+            raise error from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach the SPARQL store at {url}: {reason}",
-                             message_zh=f"无法连接 SPARQL 数据库 {url}：{reason}") from None
+            if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+                reason = f"no answer within {TIMEOUT:g} s (set ZWGK_REMOTE_TIMEOUT to wait longer)"
+            raise _Transient(StoreError(f"cannot reach the SPARQL store at {url}: {reason}",
+                                        message_zh=f"无法连接 SPARQL 数据库 {url}：{reason}")) from None
 
     def _authorize_ahead(self, request: urllib.request.Request) -> None:
         """Answer a Digest challenge before sending a large body. urllib only authenticates after
@@ -182,9 +210,10 @@ class RemoteStore:
         if authorization:
             request.add_unredirected_header("Authorization", f"Digest {authorization}")
 
-    def _form(self, url: str, fields: dict[str, str], *, accept: str | None = None) -> tuple[str, bytes]:
+    def _form(self, url: str, fields: dict[str, str], *, accept: str | None = None,
+              idempotent: bool = False) -> tuple[str, bytes]:
         body = urllib.parse.urlencode(fields).encode("utf-8")
-        _, content_type, data = self._request("POST", url, body=body, accept=accept,
+        _, content_type, data = self._request("POST", url, body=body, accept=accept, idempotent=idempotent,
                                               content_type="application/x-www-form-urlencoded")
         return content_type, data
 
@@ -208,14 +237,24 @@ class RemoteStore:
         from .sparql import query_form
 
         graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
-        content_type, data = self._form(self.endpoint.query_url, {"query": sparql},
+        content_type, data = self._form(self.endpoint.query_url, {"query": sparql}, idempotent=True,
                                         accept=_GRAPH_TYPES if graph else _RESULTS_JSON)
         media = content_type.split(";")[0].strip().lower()
-        if graph:
-            fmt = RdfFormat.TURTLE if media == "text/turtle" else RdfFormat.N_TRIPLES
-            return [Triple(q.subject, q.predicate, q.object) for q in parse(data, format=fmt)]
-        fmt = QueryResultsFormat.from_media_type(media) or QueryResultsFormat.JSON
-        return parse_query_results(data, format=fmt)
+        try:
+            if graph:
+                fmt = RdfFormat.TURTLE if media == "text/turtle" else RdfFormat.N_TRIPLES
+                return [Triple(q.subject, q.predicate, q.object) for q in parse(data, format=fmt)]
+            fmt = QueryResultsFormat.from_media_type(media) or QueryResultsFormat.JSON
+            results = parse_query_results(data, format=fmt)
+            if hasattr(results, "variables") != (query_form(sparql) == "SELECT"):
+                raise ValueError("the answer's form does not match the query's")
+            if hasattr(results, "variables"):
+                # Solutions are parsed lazily: read them once now so that garbage fails here.
+                list(results)
+                results = parse_query_results(data, format=fmt)
+            return results
+        except (SyntaxError, ValueError) as exc:
+            raise _garbage(self.endpoint.query_url, media, data, exc) from None
 
     def _check_union_default_graph(self) -> None:
         """zwgk's queries read every ledger's graph as the default graph (Oxigraph
@@ -278,7 +317,10 @@ class RemoteStore:
         media = content_type.split(";")[0].strip().lower()
         fmt = RdfFormat.TURTLE if media == "text/turtle" else RdfFormat.N_TRIPLES
         name = NamedNode(graph)
-        return [Quad(q.subject, q.predicate, q.object, name) for q in parse(data, format=fmt)]
+        try:
+            return [Quad(q.subject, q.predicate, q.object, name) for q in parse(data, format=fmt)]
+        except (SyntaxError, ValueError) as exc:
+            raise _garbage(self.endpoint.graph_url(graph), media, data, exc) from None
 
     def quads(self, *, ledger_ids: list[str] | None = None, include_ontology: bool = True) -> Iterator:
         graphs = [info.graph for info in self.resolve_ids(ledger_ids)]
@@ -367,3 +409,20 @@ def _same_graph(stored: list, lines: list[str], graph: str) -> bool:
 
 def open_remote(spec: str, *, read_only: bool = False) -> RemoteStore:
     return RemoteStore.open(spec, read_only=read_only)
+
+
+class _Transient(Exception):
+    """A failure in transit that an idempotent request may retry; carries the error to raise."""
+
+    def __init__(self, error: StoreError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _garbage(url: str, media: str, data: bytes, exc: Exception) -> StoreError:
+    sample = data[:80].decode("utf-8", "replace").replace("\n", " ")
+    return StoreError(
+        f"the store at {url} answered something that is not a SPARQL result or RDF "
+        f"({media or 'no content type'}: {sample!r}…): {exc}",
+        message_zh=f"{url} 返回的不是 SPARQL 结果或 RDF 数据（{media or '无类型'}）",
+    )
