@@ -201,18 +201,26 @@ def query(ctx, name, expression, params, fmt, allow_update):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. 监听地址")
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on. 端口")
+@click.option("--writable", is_flag=True, help="Also accept SPARQL updates (off by default). 允许写入")
 @click.pass_context
-def serve(ctx, host, port):
+def serve(ctx, host, port, writable):
     """Serve the store read-only: SPARQL endpoint and query web page (Oxigraph). 提供 SPARQL 服务"""
-    from .serve import serve as run_server
+    from .serve import is_loopback, serve as run_server
     from .sparql import catalogue
+
+    if not is_loopback(host):
+        click.echo(f"warning: {host} is reachable from other machines; the server has no authentication "
+                   "and no TLS / 警告：其他机器可访问该地址，服务没有认证和加密", err=True)
+    if writable:
+        click.echo("warning: --writable: clients can change or delete the store over SPARQL update / "
+                   "警告：客户端可通过 SPARQL 更新修改或删除数据", err=True)
 
     def ready(server):
         click.echo(f"serving {server.location} at {server.url}/ (SPARQL endpoint {server.url}/query); Ctrl-C stops")
         click.echo(f"正在提供服务：{server.url}/ ，按 Ctrl-C 停止")
         click.echo("saved queries / 已保存的查询: " + ", ".join(q.name for q in catalogue()))
 
-    ctx.exit(run_server(ctx.obj.get("store"), host=host, port=port, on_ready=ready))
+    ctx.exit(run_server(ctx.obj.get("store"), host=host, port=port, writable=writable, on_ready=ready))
 
 
 if __name__ == "__main__":

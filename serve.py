@@ -82,8 +82,9 @@ class Server:
 
 
 def start(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1", port: int = 7878,
-          wait: float = 0.0) -> Server:
-    """Start ``oxigraph serve-read-only`` on the store and return once it answers."""
+          wait: float = 0.0, writable: bool = False) -> Server:
+    """Start ``oxigraph serve-read-only`` on the store (``oxigraph serve``, which also accepts
+    SPARQL updates and Graph Store writes, only when ``writable``) and return once it answers."""
     from .store import acquire_lock, store_location
 
     path = store_location(location)
@@ -92,7 +93,7 @@ def start(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1",
                          message_zh=f"{path} 处没有数据库：请先加载台账（zwgk load …）或用 --store 指定")
     release = acquire_lock(path, purpose="serve", wait=wait)
     try:
-        command = [oxigraph_binary(), "serve-read-only", "--location", str(path),
+        command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(path),
                    "--bind", f"{host}:{port}", "--union-default-graph"]
         log = tempfile.TemporaryFile()
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
@@ -144,11 +145,11 @@ def _answers(host: str, port: int) -> bool:
 
 
 def serve(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1", port: int = 7878,
-          on_ready: Callable[[Server], None] | None = None) -> int:
+          writable: bool = False, on_ready: Callable[[Server], None] | None = None) -> int:
     """Run the server until it stops or the user interrupts it (Ctrl-C, SIGTERM)."""
     import signal
 
-    server = start(location, host=host, port=port)
+    server = start(location, host=host, port=port, writable=writable)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         if on_ready is not None:
@@ -164,3 +165,15 @@ def serve(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1",
 def _interrupt(signum, frame) -> None:
     """SIGTERM stops the server as Ctrl-C does: cleanly, releasing the store's lock."""
     raise KeyboardInterrupt
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach the address (the server has no authentication)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
