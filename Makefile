@@ -13,10 +13,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The main job on the samples: load, validate, compare. Validation exits 1 when it finds
+# violations (the samples have some); only a status above 1 stops the demo.
+ZWGK := $(BIN)/zwgk --store $(DEMO_STORE)
+
 demo: $(STAMP)
 	rm -rf $(DEMO_STORE)
-	$(BIN)/zwgk --store $(DEMO_STORE) load examples/ledgers
-	$(BIN)/zwgk --store $(DEMO_STORE) ledgers
+	@echo "== 1. load the five sample ledgers / 加载台账 =="
+	$(ZWGK) load examples/ledgers
+	$(ZWGK) ledgers
+	@echo "== 2. validate / 校验完整性 =="
+	$(ZWGK) validate --format summary || [ $$? -eq 1 ]
+	@echo "== 3. compare jurisdictions / 跨地区比较 =="
+	$(ZWGK) query completeness
+	$(ZWGK) query requirements-compare
+	$(ZWGK) query agency-types
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
