@@ -28,6 +28,9 @@ demo: $(STAMP)
 	$(ZWGK) query completeness
 	$(ZWGK) query requirements-compare
 	$(ZWGK) query agency-types
+	$(ZWGK) align
+	$(ZWGK) compare 2020-4bd17732d6 2020-314af18bf3 | head -20
+	$(ZWGK) report -o report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -199,6 +199,49 @@ def query(ctx, name, expression, params, fmt, allow_update):
 
 
 @main.command()
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Keep pairs whose similarity reaches this score (0–1). 最低相似度")
+@click.option("--wait", type=float, default=0.0, metavar="SECONDS",
+              help="If another process is writing to the store, wait this long for it.")
+@click.pass_context
+def align(ctx, min_score, wait):
+    """Link tasks of different ledgers that ask for the same thing (stored; kept current on load). 任务对应"""
+    from .align import align_store
+
+    with _open_store(ctx, read_only=False, wait=wait) as store:
+        report = align_store(store, min_score=min_score)
+    click.echo(f"{len(report.alignments)} alignments among {report.tasks} tasks of {report.ledgers} ledgers "
+               f"(min score {report.min_score}, {report.method}) / 任务对应 {len(report.alignments)} 对")
+
+
+@main.command()
+@click.argument("ledger_a", metavar="A")
+@click.argument("ledger_b", metavar="B")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Show pairs whose similarity reaches this score. 最低相似度")
+@click.pass_context
+def compare(ctx, ledger_a, ledger_b, min_score):
+    """Compare two ledgers: aligned tasks, tasks only in A or B, lead-unit types. 比较两份台账"""
+    from .align import compare_ledgers
+
+    with _open_store(ctx, read_only=True) as store:
+        comparison = compare_ledgers(store, a=ledger_a, b=ledger_b, min_score=min_score)
+    click.echo(comparison.render(), nl=False)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="report.html",
+              show_default=True, help="The HTML file to write. 输出文件")
+@click.pass_context
+def report(ctx, output):
+    """Write a self-contained HTML report comparing the ledgers (charts as inline SVG). 生成比较报告"""
+    from .report import write_report
+
+    summary = write_report(store=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"), output=output)
+    click.echo(f"wrote {summary.path}: {summary.ledgers} ledgers, {summary.tasks} tasks, {summary.bytes} bytes")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. 监听地址")
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on. 端口")
 @click.option("--writable", is_flag=True, help="Also accept SPARQL updates (off by default). 允许写入")

@@ -16,6 +16,7 @@ from .analysis.agencies import resolve_agency, split_units
 from .analysis.deadlines import DeadlineInfo, find_deadlines, parse_deadline
 from .analysis.jurisdictions import JurisdictionInfo, find_jurisdiction, split_jurisdiction
 from .analysis.requirements import find_requirements
+from .analysis.topics import classify as classify_topics
 from .loaders.model import LedgerRecord, Role, TaskRecord
 from .loaders.outline import heading
 
@@ -238,6 +239,9 @@ class _Builder:
         indicator = self.indicator(scheme, task.indicators) if task.indicators else None
         if indicator is not None:
             self.add(node, zw("indicator"), indicator)
+        for hit in classify_topics(task.text, indicators=task.indicators):
+            self.add(node, zw("topic"), NamedNode(hit.topic))
+            self.add(node, zw("topicRule"), Literal(hit.rule))
         for name in sorted(task.inherited):
             self.add(node, zw("inheritedField"), zw(name))
         for remark in task.remarks:

@@ -216,7 +216,16 @@ class LedgerStore:
                         f"INSERT DATA {{ GRAPH <{ledger.graph}> {{\n" + "\n".join(lines) + "\n} }"
                     )
             summaries.append(replace(ledger.summary, status=status))
+        if any(summary.status != "unchanged" for summary in summaries):
+            self._refresh_alignments()
         return summaries
+
+    def _refresh_alignments(self) -> None:
+        """Alignments point into ledgers: recompute them (when the store keeps any) after a
+        ledger changed, so that none points to a task that is gone or different."""
+        from .align import refresh_alignments
+
+        refresh_alignments(self)
 
     def _status(self, graph: str, lines: list[str]) -> str:
         from pyoxigraph import NamedNode
@@ -236,6 +245,7 @@ class LedgerStore:
             raise StoreError(f"no ledger with id {', '.join(missing)} in {self.location}",
                              message_zh=f"数据库中没有台账 {', '.join(missing)}")
         self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iris.graph(lid)}>" for lid in ledger_ids))
+        self._refresh_alignments()
 
     # Reading -----------------------------------------------------------------------------
 

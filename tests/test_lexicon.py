@@ -39,12 +39,17 @@ def test_cli_help_and_read_commands_do_not_import_jieba(tmp_path):
     assert out.splitlines()[-1] == "False"
 
 
-def test_loading_a_ledger_without_run_on_names_does_not_need_jieba(samples):
+def test_splitting_unit_cells_with_separators_does_not_need_jieba(samples):
+    """jieba is started once per loading process (topics are read from its words), but reading
+    the ledger's unit cells needs it only for run-on names such as 民政局司法局."""
     out = _run(f"""
         import sys
         from zwgk.loaders import read_ledger
-        from zwgk.rdf import build_ledger
-        build_ledger(read_ledger({str(samples["004"])!r}))
+        from zwgk.analysis.agencies import split_units
+        record = read_ledger({str(samples["004"])!r})
+        for task in record.tasks:
+            for cell in task.units:
+                split_units(cell.text, role=cell.role)
         print("jieba" in sys.modules)
     """)
     assert out == "False"

@@ -167,3 +167,24 @@ def test_inherited_leads(store):
     found = rows(store, covers("inherited-leads"))
     assert {row[0] for row in found} == {SHIQUAN, HENAN}
     assert (SHIQUAN, "3", "85", "各镇") in [row[:4] for row in found]
+
+
+def test_topic_coverage(store):
+    found = rows(store, covers("topic-coverage"), jurisdiction="华龙区")
+    assert [row[:4] for row in found][:4] == [
+        ("华龙区", "1", "组织保障", "6"), ("华龙区", "2", "制度建设", "4"),
+        ("华龙区", "3", "平台建设", "4"), ("华龙区", "4", "主动公开", "24")]
+    assert found[3][4] == "64.9"
+    assert len(rows(store, "topic-coverage")) == 5 * 11 - 2   # 湖北省 and 淮南市 have no 年度报告… task
+
+
+def test_aligned_tasks(writable_store):
+    from zwgk.align import align_store
+
+    with LedgerStore.open(writable_store) as opened:
+        align_store(opened)
+        found = rows(opened, covers("aligned-tasks"), a=HUALONG, b=HUBEI, min_score="0.5")
+        assert [(row[0], row[1], row[3]) for row in found] == [
+            ("0.9114", "28", "15"), ("0.7371", "35", "19"), ("0.6747", "22", "8"),
+            ("0.623", "1", "1"), ("0.5474", "23", "8"), ("0.5299", "21", "8")]
+        assert len(rows(opened, "aligned-tasks", a=HUBEI, b=HUALONG)) == 20

@@ -25,6 +25,7 @@ PARAMETERS = {
     "search-tasks": {"keyword": "政策解读"}, "indicator-tree": {"ledger": "2024-e0e5bb0c5e"},
     "unit-tasks": {"unit": "财政局"}, "tasks-due-before": {"before": "2021-01-01"},
     "requirements-compare": {"kind": "zw:TimeLimit"}, "lead-workload": {"jurisdiction": "石泉县"},
+    "aligned-tasks": {"a": "2020-4bd17732d6", "b": "2020-314af18bf3"},
 }
 
 CONCATENATED = {"shared-units": 3, "requirements-compare": 6, "search-tasks": 4, "tasks-due-before": 4}

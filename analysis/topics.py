@@ -1,0 +1,127 @@
+"""Topics of a task: explainable rules over jieba tokens of its text and its indicator path.
+
+Ledgers word the same work in their own ways (政策解读, 解读回应, 解读材料…), so comparison needs
+a shared frame: the two-level SKOS scheme ``ontology/topics.ttl``. The rules that map a task into
+it are data (``analysis/data/topic-rules.json``), and every assigned topic carries the id of the
+rule that fired, so that a reviewer can always ask *why* a task got a topic and fix the rule rather
+than retrain a model.
+
+A term matches where its characters begin or end on a jieba word boundary of the text: 民生 does
+not fire inside 国民|生产 (it cuts through both words), while 预算 still fires at the end of 财政预算
+and 公开制度 in 政府信息公开|制度 (jieba joins compounds differently in context, so requiring whole
+words would hide genre terms; requiring one aligned edge keeps the match honest). Indicator
+rules look at the nearest heading first and stop at the first heading on which any of them fires:
+the inner heading (财政信息公开) says more than the outer one (一、政府信息公开). Outer headings are
+read by the heading-only rules alone."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..resources import read_text
+
+WHERE = ("text", "indicator", "both")
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    id: str
+    topic: str
+    """The concept's IRI."""
+    where: str
+    any: tuple[str, ...]
+    all: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
+
+    def fires(self, text: "Words") -> bool:
+        return (any(text.has(term) for term in self.any)
+                and all(text.has(term) for term in self.all)
+                and not any(text.has(term) for term in self.none))
+
+
+@dataclass(frozen=True)
+class TopicHit:
+    """One topic of a task and the rule that gave it."""
+
+    topic: str
+    rule: str
+    where: str
+    """``text`` or ``indicator``: what the rule matched."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """A text with its jieba words, as the rules see it."""
+
+    text: str
+    boundaries: frozenset[int]
+    """Character offsets where a jieba word begins or ends."""
+
+    @classmethod
+    def of(cls, text: str) -> "Words":
+        from .lexicon import cut
+
+        edges, offset = {0}, 0
+        for word in cut(text):
+            offset += len(word)
+            edges.add(offset)
+        return cls(text=text, boundaries=frozenset(edges))
+
+    def has(self, term: str) -> bool:
+        start = self.text.find(term)
+        while start >= 0:
+            if start in self.boundaries or start + len(term) in self.boundaries:
+                return True
+            start = self.text.find(term, start + 1)
+        return False
+
+
+def tokens(text: str) -> list[str]:
+    """jieba words of ``text`` without blanks (through the one zwgk tokenizer)."""
+    from .lexicon import cut
+
+    return [w for w in cut(text) if w.strip()]
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[TopicRule, ...]:
+    """The packaged rules."""
+    data = json.loads(read_text("analysis", "data", "topic-rules.json"))
+    namespace = data["namespace"]
+    out = []
+    for raw in data["rules"]:
+        if raw["in"] not in WHERE:
+            raise ValueError(f"topic rule {raw['id']}: 'in' must be one of {WHERE}")
+        out.append(TopicRule(
+            id=raw["id"], topic=namespace + raw["topic"], where=raw["in"],
+            any=tuple(raw["any"]), all=tuple(raw.get("all", ())), none=tuple(raw.get("none", ())),
+        ))
+    return tuple(out)
+
+
+def scheme_iri() -> str:
+    return json.loads(read_text("analysis", "data", "topic-rules.json"))["scheme"]
+
+
+def classify(text: str, *, indicators: tuple[str, ...] = ()) -> list[TopicHit]:
+    """The topics of a task, each with the rule that fired, in rule order (one hit per topic:
+    the first rule that gives it). Text rules all apply; indicator rules apply to the nearest
+    heading on which any of them fires."""
+    hits: dict[str, TopicHit] = {}
+    words = Words.of(text)
+    for rule in rules():
+        if rule.where != "indicator" and rule.fires(words):
+            hits.setdefault(rule.topic, TopicHit(topic=rule.topic, rule=rule.id, where="text"))
+    for depth, heading in enumerate(reversed(indicators)):
+        words = Words.of(heading)
+        # Outer headings are often slogans (一、围绕服务经济和保障民生抓好主动公开): only the
+        # heading-only rules read them, so a passing word does not label the whole section.
+        usable = ("indicator", "both") if depth == 0 else ("indicator",)
+        fired = [r for r in rules() if r.where in usable and r.fires(words)]
+        for rule in fired:
+            hits.setdefault(rule.topic, TopicHit(topic=rule.topic, rule=rule.id, where="indicator"))
+        if fired:
+            break
+    return list(hits.values())
