@@ -99,6 +99,18 @@ def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, wait):
 
 
 @main.command()
+@click.argument("ledger_ids", nargs=-1, required=True, metavar="LEDGER-ID...")
+@click.option("--wait", type=float, default=0.0, metavar="SECONDS",
+              help="If another process is writing to the store, wait this long for it.")
+@click.pass_context
+def remove(ctx, ledger_ids, wait):
+    """Remove ledgers from the store, each with its whole graph. 删除台账"""
+    with _open_store(ctx, read_only=False, wait=wait) as store:
+        store.remove(list(ledger_ids))
+    click.echo(f"removed {len(ledger_ids)} ledger(s) / 已删除 {len(ledger_ids)} 份台账: " + ", ".join(ledger_ids))
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
 def ledgers(ctx, fmt):

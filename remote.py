@@ -296,15 +296,9 @@ class RemoteStore:
         return out
 
     def resolve_ids(self, ledger_ids: list[str] | None):
-        infos = self.ledgers()
-        if ledger_ids is None:
-            return infos
-        by_id = {info.id: info for info in infos}
-        missing = [lid for lid in ledger_ids if lid not in by_id]
-        if missing:
-            raise StoreError(f"no ledger with id {', '.join(missing)} in {self.location} (see zwgk ledgers)",
-                             message_zh=f"数据库中没有台账 {', '.join(missing)}（见 zwgk ledgers）")
-        return [by_id[lid] for lid in ledger_ids]
+        from .store import select_ledgers
+
+        return select_ledgers(self.ledgers(), ledger_ids, location=self.location)
 
     def graph_quads(self, graph: str) -> list:
         """A named graph's quads, fetched with a Graph Store Protocol GET (empty if absent)."""

@@ -237,14 +237,8 @@ class LedgerStore:
         return "unchanged" if stored == set(lines) else "replaced"
 
     def remove(self, ledger_ids: list[str]) -> None:
-        from . import iris
-
-        known = {info.id for info in self.ledgers()}
-        missing = [lid for lid in ledger_ids if lid not in known]
-        if missing:
-            raise StoreError(f"no ledger with id {', '.join(missing)} in {self.location}",
-                             message_zh=f"数据库中没有台账 {', '.join(missing)}")
-        self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{iris.graph(lid)}>" for lid in ledger_ids))
+        infos = self.resolve_ids(ledger_ids)
+        self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{info.graph}>" for info in infos))
         self._refresh_alignments()
 
     # Reading -----------------------------------------------------------------------------
@@ -265,17 +259,7 @@ class LedgerStore:
 
     def resolve_ids(self, ledger_ids: list[str] | None) -> list[LedgerInfo]:
         """The ledgers named (all when ``None``); an unknown id is an error."""
-        infos = self.ledgers()
-        if ledger_ids is None:
-            return infos
-        by_id = {info.id: info for info in infos}
-        missing = [lid for lid in ledger_ids if lid not in by_id]
-        if missing:
-            raise StoreError(
-                f"no ledger with id {', '.join(missing)} in {self.location} (see zwgk ledgers)",
-                message_zh=f"数据库中没有台账 {', '.join(missing)}（见 zwgk ledgers）",
-            )
-        return [by_id[lid] for lid in ledger_ids]
+        return select_ledgers(self.ledgers(), ledger_ids, location=self.location)
 
     def quads(self, *, ledger_ids: list[str] | None = None, include_ontology: bool = True) -> Iterator:
         from pyoxigraph import NamedNode
@@ -289,6 +273,21 @@ class LedgerStore:
     def query(self, sparql: str, *, substitutions=None):
         """Run a SPARQL query with every named graph visible as the default graph."""
         return self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+
+
+def select_ledgers(infos: list[LedgerInfo], ledger_ids: list[str] | None, *, location) -> list[LedgerInfo]:
+    """The ledgers named, in the order named (all when ``None``); an unknown id is an error
+    naming the store."""
+    if ledger_ids is None:
+        return infos
+    by_id = {info.id: info for info in infos}
+    missing = [lid for lid in ledger_ids if lid not in by_id]
+    if missing:
+        raise StoreError(
+            f"no ledger with id {', '.join(missing)} in {location} (see zwgk ledgers)",
+            message_zh=f"数据库中没有台账 {', '.join(missing)}（见 zwgk ledgers）",
+        )
+    return [by_id[lid] for lid in ledger_ids]
 
 
 def open_store(

@@ -68,3 +68,13 @@ def test_help_does_not_import_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_remove_drops_a_ledger_and_refuses_unknown_ids(tmp_path, samples):
+    store = str(tmp_path / "db")
+    run("--store", store, "load", str(samples["003"]), str(samples["004"]))
+    assert run("--store", store, "remove", "2024-e0e5bb0c5e").exit_code == 0
+    listed = json.loads(run("--store", store, "ledgers", "--format", "json").output)
+    assert [item["id"] for item in listed] == ["2020-4bd17732d6"]
+    unknown = CliRunner().invoke(main, ["--store", store, "remove", "1999-0000000000"])
+    assert unknown.exit_code == 2 and "no ledger with id 1999-0000000000" in unknown.output
