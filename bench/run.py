@@ -90,27 +90,11 @@ def _median_time(fn, *, repeat: int) -> float:
     return statistics.median(times)
 
 
-EXAMPLE_VALUES = {"unit": "财政局", "before": "2020-07-01"}
-"""Values for required parameters, as a user would pass them (the queries' own ``defaults`` fill
-the rest). An unbound required parameter would time a different query: a filter that never
-matches, or a cross product of every ledger with every other."""
+def saved_queries() -> dict[str, str]:
+    """Every packaged ``queries/*.rq`` by name."""
+    from zwgk.resources import list_files
 
-LEDGER_PARAMETERS = ("ledger", "a", "b")
-"""Parameters that name ledgers: the first ledger of the corpus, and for a pair the first and last."""
-
-
-def bound_queries(ledger_ids: list[str]) -> dict[str, str]:
-    """Every saved query with its parameters written into the text (``VALUES``), so that
-    pyoxigraph and rdflib run exactly the same text."""
-    from zwgk import sparql
-
-    out = {}
-    for query in sparql.catalogue():
-        values = dict(EXAMPLE_VALUES)
-        values.update(zip(LEDGER_PARAMETERS, [ledger_ids[0], ledger_ids[0], ledger_ids[-1]]))
-        values = {k: v for k, v in values.items() if any(p.name == k for p in query.parameters)}
-        out[query.name] = sparql.bind(query, values).inline()
-    return out
+    return {f.name[:-3]: f.read_text(encoding="utf-8") for f in list_files("queries", ".rq")}
 
 
 def _rdflib_dataset(store, graphs: list[str]):
@@ -144,7 +128,7 @@ def _reference_keys(results) -> set[tuple]:
     return {(str(r.focus), r.path, r.component, r.severity, r.shape) for r in results}
 
 
-def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log, reuse_corpus: bool = False) -> dict:
+def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log) -> dict:
     if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
     from generate import generate
@@ -156,17 +140,13 @@ def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log, reuse_
     # rdflib's SPARQL engine calls its own deprecated Dataset API on every query
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\..*")
     corpus, store_dir = work / f"ledgers-{n}", work / f"store-{n}"
+    shutil.rmtree(corpus, ignore_errors=True)
     shutil.rmtree(store_dir, ignore_errors=True)
-    reused = reuse_corpus and corpus.is_dir() and sum(1 for _ in corpus.iterdir()) == n
-    if not reused:
-        shutil.rmtree(corpus, ignore_errors=True)
-        log(f"N={n}: generating")
-        generate(n, corpus, seed=0)
+    log(f"N={n}: generating")
+    generate(n, corpus, seed=0)
     log(f"N={n}: loading")
-    load_average = os.getloadavg()[0]
     load_s, peak_mib, loaded = measure_load(store_dir, corpus)
-    run: dict = {"n": n, "load_s": round(load_s, 3), "load_peak_mib": round(peak_mib, 1),
-                 "load_average_1m": round(load_average, 2)}
+    run: dict = {"n": n, "load_s": round(load_s, 3), "load_peak_mib": round(peak_mib, 1)}
     log(f"N={n}: loaded ({loaded}) in {load_s:.1f} s, peak {peak_mib:.0f} MiB")
     with LedgerStore.open(store_dir, read_only=True) as store:
         graphs = [info.graph for info in store.ledgers()]
@@ -198,7 +178,7 @@ def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log, reuse_
             del whole
         dataset = _rdflib_dataset(store.raw, [ONTOLOGY_GRAPH] + graphs) if reference else None
         queries: dict = {}
-        for name, text in bound_queries(sorted(info.id for info in store.ledgers())).items():
+        for name, text in saved_queries().items():
             entry = {"median_s": round(_median_time(lambda: list(store.query(text)), repeat=repeat), 4)}
             if dataset is not None:
                 entry["rdflib_median_s"] = round(
@@ -210,8 +190,7 @@ def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log, reuse_
         data = export_store(store, format="trig")
         run["export_s"] = round(time.perf_counter() - start, 3)
         log(f"N={n}: exported {len(data) >> 20} MiB in {run['export_s']} s")
-    if not reuse_corpus:
-        shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(corpus, ignore_errors=True)
     return run
 
 
@@ -276,8 +255,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="Scratch folder (default: a temporary one).")
     parser.add_argument("--repeat", type=int, default=5, help="Runs per saved query (median).")
     parser.add_argument("--reference-max", type=int, default=REFERENCE_MAX)
-    parser.add_argument("--reuse-corpus", action="store_true",
-                        help="Keep the generated ledgers in --work and reuse them when they are already there.")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -289,8 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in (int(s) for s in args.sizes.split(",")):
             results["runs"].append(run_size(n, work=work, repeat=args.repeat,
-                                            reference_max=args.reference_max, log=log,
-                                            reuse_corpus=args.reuse_corpus))
+                                            reference_max=args.reference_max, log=log))
             args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     finally:
         if args.work is None:
