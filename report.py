@@ -263,7 +263,6 @@ def build_report(store) -> tuple[str, int, int, bool]:
     infos = store.ledgers()
     ledgers = [_Ledger(id=i.id, label=f"{i.jurisdiction or '—'} {i.year or ''}".strip(),
                        title=i.title or i.source_file, tasks=i.task_count) for i in infos]
-    by_id = {lg.id: lg for lg in ledgers}
 
     completeness = {_v(r["id"]): r for r in _rows(store, _COMPLETENESS)}
     validated, validation, validation_note = True, {}, ""

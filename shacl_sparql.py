@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -514,7 +514,6 @@ def pyshacl_results(data_graph, shapes_graph, *, graph: str | None = None) -> li
     """pyshacl's results on an rdflib data graph, in this module's form (the reference engine,
     and the fallback for shapes the compiler does not translate)."""
     from pyshacl import validate as shacl_validate
-    from rdflib import Literal, URIRef
 
     _, report, _ = shacl_validate(data_graph, shacl_graph=shapes_graph, inference="none",
                                   advanced=False, allow_infos=True, allow_warnings=True)

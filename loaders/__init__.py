@@ -93,6 +93,11 @@ class Source:
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
+    @cached_property
+    def nonblank_lines(self) -> list[str]:
+        """The lines with any content: what every text layout's ``detect`` measures shares of."""
+        return [line for line in self.lines if line.strip()]
+
     def is_zip(self) -> bool:
         return self.data[:4] == b"PK\x03\x04"
 
@@ -173,7 +178,7 @@ def detect_layout(source: Source) -> Layout:
 
 
 def _describe(source: Source) -> str:
-    lines = [line for line in source.lines if line.strip()]
+    lines = source.nonblank_lines
     first = lines[0].strip()[:40] if lines else ""
     return f"{len(lines)} non-empty lines beginning {first!r}"
 

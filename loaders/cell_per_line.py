@@ -110,7 +110,7 @@ def _rows(cells: list[_Cell]) -> list[tuple[_Cell, list[_Cell]]]:
 
 
 def detect(source: Source) -> float:
-    lines = [l for l in source.lines if l.strip()]
+    lines = source.nonblank_lines
     if not lines or sum(1 for l in lines if "\t" in l or l.rstrip().endswith("|")) > len(lines) * 0.2:
         return 0.0
     cells = split_cells(source.lines)

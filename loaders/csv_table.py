@@ -37,7 +37,7 @@ def records(text: str) -> list[tuple[int, list[str] | None]]:
 def detect(source: Source) -> float:
     """A header row of short column titles, and records of that many cells (prose with commas
     gives records of every length)."""
-    lines = [l for l in source.lines if l.strip()]
+    lines = source.nonblank_lines
     if not lines or sum(1 for l in lines if "\t" in l) > len(lines) * 0.2:
         return 0.0
     body = [(n, c) for n, c in records(source.text) if c is not None]

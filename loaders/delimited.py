@@ -28,7 +28,7 @@ def find_header(rows: list[tuple[int, list[str]]]) -> int | None:
 
 
 def detect(source: Source) -> float:
-    lines = [l for l in source.lines if l.strip()]
+    lines = source.nonblank_lines
     if not lines:
         return 0.0
     tabbed = sum(1 for l in lines if l.count(DELIMITER) >= 2)

@@ -59,7 +59,7 @@ def _header_start(lines: list[str]) -> int | None:
 
 
 def detect(source: Source) -> float:
-    lines = [l for l in source.lines if l.strip()]
+    lines = source.nonblank_lines
     if not lines:
         return 0.0
     closed = sum(1 for l in lines if _CLOSER.search(l))

@@ -93,7 +93,7 @@ def units_in_text(text: str, *, line: int) -> list[UnitCell]:
 
 
 def detect(source: Source) -> float:
-    lines = [l for l in source.lines if l.strip()]
+    lines = source.nonblank_lines
     if not lines or sum(1 for l in lines if "\t" in l or l.rstrip().endswith("|")) > len(lines) * 0.2:
         return 0.0
     items = [h for l in lines if (h := heading(l)) and h.style in _ITEM_STYLES and len(h.rest) >= _MIN_ITEM]

@@ -54,7 +54,7 @@ def _header_at(rows: list[list[Cell]]) -> int | None:
 
 
 def detect(source: Source) -> float:
-    lines = [l for l in source.lines if l.strip()]
+    lines = source.nonblank_lines
     if not lines:
         return 0.0
     led = sum(1 for l in lines if l.startswith(_TAB) and l.count(_TAB) == 1)
