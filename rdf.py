@@ -7,6 +7,7 @@ yields exactly the same triples."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -17,6 +18,7 @@ from .analysis.deadlines import DeadlineInfo, find_deadlines, parse_deadline
 from .analysis.jurisdictions import JurisdictionInfo, find_jurisdiction, split_jurisdiction
 from .analysis.requirements import find_requirements
 from .analysis.topics import classify as classify_topics
+from .analysis.topics import top_concepts
 from .loaders.model import LedgerRecord, Role, TaskRecord
 from .loaders.outline import heading
 
@@ -57,6 +59,53 @@ def typed(value: object, datatype: str) -> Literal:
     return Literal(str(value), datatype=NamedNode(XSD + datatype))
 
 
+class _Stats:
+    """Running counts over one ledger's tasks (see ``_Builder.statistics``)."""
+
+    def __init__(self) -> None:
+        self.tasks = self.with_lead = self.with_deadline = self.with_indicator = 0
+        self.dated = self.ongoing = self.recurring = 0
+        self.leads: set[str] = set()
+        self.topics: dict[str, int] = defaultdict(int)
+        self.months: dict[str, int] = defaultdict(int)
+        self.agencies: dict[str, tuple[int, int]] = {}
+        """Agency IRI → (tasks it bears in any role, tasks it leads)."""
+        self.kinds: dict[tuple[str, str | None], tuple[int, set[str]]] = {}
+        """(agency type, jurisdiction of the agency) → (tasks borne by such agencies, the agencies)."""
+
+    def count_deadlines(self, infos: list[DeadlineInfo]) -> None:
+        """One task's deadlines. The kinds are exclusive, in the order a reader ranks them: a
+        date beats 常态化, which beats another recurrence, which beats wording alone."""
+        if not infos:
+            return
+        self.with_deadline += 1
+        if any(info.due for info in infos):
+            self.dated += 1
+        elif any(info.recurrence == "Ongoing" for info in infos):
+            self.ongoing += 1
+        elif any(info.recurrence for info in infos):
+            self.recurring += 1
+        for month in {info.due.isoformat()[:7] for info in infos if info.due}:
+            self.months[month] += 1
+
+    def count_bearers(self, borne: dict[str, bool], *, facets: dict[str, tuple[str | None, NamedNode | None]]) -> None:
+        """One task's bearers: agency → whether it leads."""
+        if any(borne.values()):
+            self.with_lead += 1
+        kinds: dict[tuple[str, str | None], set[str]] = {}
+        for agency, leads in borne.items():
+            tasks, led = self.agencies.get(agency, (0, 0))
+            self.agencies[agency] = (tasks + 1, led + int(leads))
+            if leads:
+                self.leads.add(agency)
+            kind, owner = facets[agency]
+            if kind:
+                kinds.setdefault((kind, owner.value if owner is not None else None), set()).add(agency)
+        for key, members in kinds.items():
+            tasks, known = self.kinds.get(key, (0, set()))
+            self.kinds[key] = (tasks + 1, known | members)
+
+
 @dataclass(frozen=True)
 class BuiltLedger:
     id: str
@@ -78,11 +127,14 @@ class _Builder:
         self.record = record
         self.lid = ledger_id(record)
         self.graph = NamedNode(iris.graph(self.lid))
-        self.quads: list[Quad] = []
-        self.seen: set[tuple] = set()
+        self.quads: dict[Quad, None] = {}
+        """Insertion-ordered and duplicate-free: a term met twice is written once."""
         self.agencies: set[str] = set()
         self.indicators: set[str] = set()
         self.depth = 0
+        self.stats = _Stats()
+        self.agency_facets: dict[str, tuple[str | None, NamedNode | None]] = {}
+        """Agency IRI → (agency type IRI, owning jurisdiction), for the ledger's tallies."""
         place = find_jurisdiction(record.jurisdiction) if record.jurisdiction else None
         if record.jurisdiction and place is None:
             place = JurisdictionInfo(name=record.jurisdiction, level=None)
@@ -90,10 +142,7 @@ class _Builder:
         self.jurisdiction_iri = self._jurisdiction(place) if place else None
 
     def add(self, s: NamedNode, p: NamedNode, o) -> None:
-        key = (s.value, p.value, str(o))
-        if key not in self.seen:
-            self.seen.add(key)
-            self.quads.append(Quad(s, p, o, self.graph))
+        self.quads[Quad(s, p, o, self.graph)] = None
 
     def _jurisdiction(self, place: JurisdictionInfo) -> NamedNode:
         parent = self._jurisdiction(place.parent) if place.parent is not None else None
@@ -137,6 +186,7 @@ class _Builder:
             self.add(node, zw("jurisdiction"), owner)
         if resolved.agency_type:
             self.add(node, zw("agencyType"), NamedNode(resolved.agency_type))
+        self.agency_facets[node.value] = (resolved.agency_type, owner)
         return node
 
     def build(self) -> BuiltLedger:
@@ -165,15 +215,56 @@ class _Builder:
         for position, task in enumerate(record.tasks, start=1):
             self.task(ledger, scheme, position, task)
         self.levels(scheme)
+        self.statistics(ledger)
         return BuiltLedger(
             id=self.lid,
             iri=ledger.value,
             graph=self.graph.value,
-            quads=self.quads,
+            quads=list(self.quads),
             tasks=len(record.tasks),
             indicators=len(self.indicators),
             agencies=len(self.agencies),
         )
+
+    def statistics(self, ledger: NamedNode) -> None:
+        """The ledger's counts and tallies (docs/ontology.md, "Statistics"): what analysts sum
+        across a province's ledgers, computed here once per ledger so that a comparison over
+        thousands of ledgers reads a few rows per ledger instead of joining every obligation."""
+        stats = self.stats
+        integer = lambda n: typed(n, "integer")  # noqa: E731
+        for name, value in (
+            ("taskCount", stats.tasks), ("indicatorCount", len(self.indicators)),
+            ("leadUnitCount", len(stats.leads)), ("tasksWithLead", stats.with_lead),
+            ("tasksWithDeadline", stats.with_deadline), ("tasksWithIndicator", stats.with_indicator),
+            ("tasksDated", stats.dated), ("tasksOngoing", stats.ongoing), ("tasksRecurring", stats.recurring),
+        ):
+            self.add(ledger, zw(name), integer(value))
+        base = ledger.value + "/tally"
+
+        def tally(path: str, tasks: int) -> NamedNode:
+            node = NamedNode(f"{base}/{path}")
+            self.add(node, RDF_TYPE, zw("Tally"))
+            self.add(node, zw("tallyOf"), ledger)
+            self.add(node, zw("taskCount"), integer(tasks))
+            return node
+
+        for topic, tasks in sorted(stats.topics.items()):
+            node = tally("topic/" + topic.rsplit("#", 1)[-1], tasks)
+            self.add(node, zw("tallyTopic"), NamedNode(topic))
+        for month, tasks in sorted(stats.months.items()):
+            node = tally("month/" + month, tasks)
+            self.add(node, zw("tallyMonth"), typed(month, "gYearMonth"))
+        for agency, (tasks, led) in sorted(stats.agencies.items()):
+            node = tally("agency/" + iris.digest(agency, length=8), tasks)
+            self.add(node, zw("tallyAgency"), NamedNode(agency))
+            self.add(node, zw("leadTaskCount"), integer(led))
+        for (kind, owner), (tasks, members) in sorted(stats.kinds.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            node = tally("agency-type/" + iris.digest(kind, owner, length=8), tasks)
+            self.add(node, zw("tallyAgencyType"), NamedNode(kind))
+            if owner is not None:
+                self.add(node, zw("tallyJurisdiction"), NamedNode(owner))
+            for member in sorted(members):
+                self.add(node, zw("tallyMember"), NamedNode(member))
 
     def levels(self, scheme: NamedNode) -> None:
         """XKOS lists a scheme's levels as one ordered rdf:List; its cells get IRIs too. Depths
@@ -239,9 +330,17 @@ class _Builder:
         indicator = self.indicator(scheme, task.indicators) if task.indicators else None
         if indicator is not None:
             self.add(node, zw("indicator"), indicator)
+        stats = self.stats
+        stats.tasks += 1
+        if indicator is not None:
+            stats.with_indicator += 1
+        tops: set[str] = set()
         for hit in classify_topics(task.text, indicators=task.indicators):
             self.add(node, zw("topic"), NamedNode(hit.topic))
             self.add(node, zw("topicRule"), Literal(hit.rule))
+            tops.update(top_concepts().get(hit.topic, (hit.topic,)))
+        for top in tops:
+            stats.topics[top] += 1
         for name in sorted(task.inherited):
             self.add(node, zw("inheritedField"), zw(name))
         for remark in task.remarks:
@@ -249,6 +348,7 @@ class _Builder:
         if task.channel:
             self.add(node, zw("channel"), zh(task.channel))
         deadlines = self.deadlines(task, base)
+        stats.count_deadlines([info for _, info, _ in deadlines])
         for dnode, info, in_text in deadlines:
             self.add(node, zw("deadline"), dnode)
             self.add(dnode, RDF_TYPE, zw("Deadline"))
@@ -274,9 +374,12 @@ class _Builder:
             self.add(rnode, zw("comparator"), Literal(req.comparator))
             if req.per:
                 self.add(rnode, zw("per"), zh(req.per))
+        borne: dict[str, bool] = {}
+        """Agency IRI → whether it leads this task."""
         for cell in task.units:
             for mention in split_units(cell.text, role=cell.role):
                 agency = self.agency(mention.name, is_group=mention.is_group)
+                borne[agency.value] = borne.get(agency.value, False) or mention.role is Role.LEAD
                 self.add(node, zw(ROLE_PROPERTY[mention.role]), agency)
                 onode = NamedNode(f"{base}/obligation/{mention.role.value}-{iris.digest(agency.value, length=8)}")
                 self.add(node, zw("obligation"), onode)
@@ -296,6 +399,7 @@ class _Builder:
                     self.add(onode, zw("deadline"), dnode)
                 for rnode in requirements:
                     self.add(onode, zw("requirement"), rnode)
+        stats.count_bearers(borne, facets=self.agency_facets)
 
 
 def build_ledger(record: LedgerRecord) -> BuiltLedger:

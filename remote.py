@@ -356,9 +356,10 @@ class RemoteStore:
 
         return self.load_prepared([prepare(record) for record in records])
 
-    def load_prepared(self, prepared) -> list:
+    def load_prepared(self, prepared, *, refresh: bool = True) -> list:
         """Write ledgers, each by one PUT of its whole graph (skipped when the store already holds
-        exactly that graph)."""
+        exactly that graph). ``refresh`` is accepted for the embedded store's signature: a
+        remote store's alignments are recomputed by ``zwgk align`` only."""
         self.ensure_ontology()
         summaries = []
         for ledger in prepared:
@@ -374,6 +375,9 @@ class RemoteStore:
                 self._put(ledger.graph, lines)
             summaries.append(replace(ledger.summary, status=status))
         return summaries
+
+    def refresh_alignments(self) -> None:
+        """Nothing to do: alignments in a remote store are recomputed by ``zwgk align``."""
 
     def remove(self, ledger_ids: list[str]) -> None:
         for info in self.resolve_ids(ledger_ids):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..resources import read_text
 
@@ -35,7 +35,14 @@ class TopicRule:
     all: tuple[str, ...] = ()
     none: tuple[str, ...] = ()
 
+    @cached_property
+    def _needs(self) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(self.any), frozenset(self.all)
+
     def fires(self, text: "Words") -> bool:
+        any_terms, all_terms = self._needs
+        if any_terms.isdisjoint(text.present) or not all_terms <= text.present:
+            return False
         return (any(text.has(term) for term in self.any)
                 and all(text.has(term) for term in self.all)
                 and not any(text.has(term) for term in self.none))
@@ -53,23 +60,32 @@ class TopicHit:
 
 @dataclass(frozen=True)
 class Words:
-    """A text with its jieba words, as the rules see it."""
+    """A text with its jieba words, as the rules see it. jieba runs only when some rule term
+    occurs in the text at all, and only terms that occur are checked against word boundaries:
+    a province's corpus is hundreds of thousands of tasks, each tested against every rule."""
 
     text: str
-    boundaries: frozenset[int]
-    """Character offsets where a jieba word begins or ends."""
+    present: frozenset[str]
+    """The rule terms that occur in the text as plain substrings."""
 
     @classmethod
     def of(cls, text: str) -> "Words":
+        return cls(text=text, present=frozenset(t for t in _terms() if t in text))
+
+    @cached_property
+    def boundaries(self) -> frozenset[int]:
+        """Character offsets where a jieba word begins or ends."""
         from .lexicon import cut
 
         edges, offset = {0}, 0
-        for word in cut(text):
+        for word in cut(self.text):
             offset += len(word)
             edges.add(offset)
-        return cls(text=text, boundaries=frozenset(edges))
+        return frozenset(edges)
 
     def has(self, term: str) -> bool:
+        if term not in self.present:
+            return False
         start = self.text.find(term)
         while start >= 0:
             if start in self.boundaries or start + len(term) in self.boundaries:
@@ -101,8 +117,31 @@ def rules() -> tuple[TopicRule, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def top_concepts() -> dict[str, tuple[str, ...]]:
+    """Each concept of the topic scheme → the top concepts it counts under: itself when it is
+    one, else its broader concepts that are (the scheme has two levels; ontology/topics.ttl)."""
+    from pyoxigraph import RdfFormat, parse
+
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    broader: dict[str, set[str]] = {}
+    tops: set[str] = set()
+    for triple in parse(read_text("ontology", "topics.ttl"), format=RdfFormat.TURTLE):
+        if triple.predicate.value == skos + "broader":
+            broader.setdefault(triple.subject.value, set()).add(triple.object.value)
+        elif triple.predicate.value == skos + "topConceptOf":
+            tops.add(triple.subject.value)
+    concepts = tops | set(broader)
+    return {c: tuple(sorted(({c} & tops) | (broader.get(c, set()) & tops))) for c in concepts}
+
+
 def scheme_iri() -> str:
     return json.loads(read_text("analysis", "data", "topic-rules.json"))["scheme"]
+
+
+@lru_cache(maxsize=1)
+def _terms() -> tuple[str, ...]:
+    return tuple(sorted({t for rule in rules() for t in (*rule.any, *rule.all, *rule.none)}))
 
 
 def classify(text: str, *, indicators: tuple[str, ...] = ()) -> list[TopicHit]:
@@ -111,17 +150,26 @@ def classify(text: str, *, indicators: tuple[str, ...] = ()) -> list[TopicHit]:
     heading on which any of them fires."""
     hits: dict[str, TopicHit] = {}
     words = Words.of(text)
-    for rule in rules():
-        if rule.where != "indicator" and rule.fires(words):
-            hits.setdefault(rule.topic, TopicHit(topic=rule.topic, rule=rule.id, where="text"))
+    if words.present:
+        for rule in rules():
+            if rule.where != "indicator" and rule.fires(words):
+                hits.setdefault(rule.topic, TopicHit(topic=rule.topic, rule=rule.id, where="text"))
     for depth, heading in enumerate(reversed(indicators)):
-        words = Words.of(heading)
         # Outer headings are often slogans (一、围绕服务经济和保障民生抓好主动公开): only the
         # heading-only rules read them, so a passing word does not label the whole section.
-        usable = ("indicator", "both") if depth == 0 else ("indicator",)
-        fired = [r for r in rules() if r.where in usable and r.fires(words)]
+        fired = _heading_rules(heading, nearest=depth == 0)
         for rule in fired:
             hits.setdefault(rule.topic, TopicHit(topic=rule.topic, rule=rule.id, where="indicator"))
         if fired:
             break
     return list(hits.values())
+
+
+@lru_cache(maxsize=8192)
+def _heading_rules(heading: str, *, nearest: bool) -> tuple[TopicRule, ...]:
+    """The rules that fire on one heading; every task under it asks the same question."""
+    usable = ("indicator", "both") if nearest else ("indicator",)
+    words = Words.of(heading)
+    if not words.present:
+        return ()
+    return tuple(r for r in rules() if r.where in usable and r.fires(words))

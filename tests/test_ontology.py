@@ -25,19 +25,22 @@ SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "ledgers"
 
 CLASSES = {
     "Ledger", "Task", "Indicator", "Agency", "AgencyGroup", "Obligation", "Deadline",
-    "Requirement", "Jurisdiction", "Alignment",
+    "Requirement", "Jurisdiction", "Alignment", "Tally",
 }
 OBJECT_PROPERTIES = {
     "jurisdiction", "issuer", "task", "indicatorScheme", "ledger", "indicator", "leadUnit",
     "responsibleUnit", "deadline", "obligation", "requirement", "inheritedField", "topic",
     "agencyType", "bearer", "role", "recurrence", "requirementKind", "adminLevel", "within",
-    "source", "target",
+    "source", "target", "tallyOf", "tallyTopic", "tallyAgency", "tallyAgencyType", "tallyJurisdiction",
+    "tallyMember",
 }
 DATATYPE_PROPERTIES = {
     "year", "docNumber", "sourceFile", "sourceSha256", "layout", "number", "position", "text",
     "remark", "channel", "sourceLine", "topicRule", "level", "inherited", "deadlineText",
     "dueDate", "inText", "requirementText", "value", "unit", "comparator", "per",
-    "divisionCode", "score", "method",
+    "divisionCode", "score", "method", "statistic", "taskCount", "indicatorCount", "leadUnitCount",
+    "tasksWithLead", "tasksWithDeadline", "tasksWithIndicator", "tasksDated", "tasksOngoing",
+    "tasksRecurring", "leadTaskCount", "tallyMonth",
 }
 SCHEMES = {
     "RoleScheme": {"LeadRole", "ResponsibleRole", "CooperatingRole"},
