@@ -63,9 +63,8 @@ class _Stats:
     """Running counts over one ledger's tasks (see ``_Builder.statistics``)."""
 
     def __init__(self) -> None:
-        self.tasks = self.with_lead = self.with_deadline = self.with_indicator = 0
+        self.with_lead = self.with_deadline = self.with_indicator = 0
         self.dated = self.ongoing = self.recurring = 0
-        self.leads: set[str] = set()
         self.topics: dict[str, int] = defaultdict(int)
         self.months: dict[str, int] = defaultdict(int)
         self.agencies: dict[str, tuple[int, int]] = {}
@@ -96,8 +95,6 @@ class _Stats:
         for agency, leads in borne.items():
             tasks, led = self.agencies.get(agency, (0, 0))
             self.agencies[agency] = (tasks + 1, led + int(leads))
-            if leads:
-                self.leads.add(agency)
             kind, owner = facets[agency]
             if kind:
                 kinds.setdefault((kind, owner.value if owner is not None else None), set()).add(agency)
@@ -129,12 +126,11 @@ class _Builder:
         self.graph = NamedNode(iris.graph(self.lid))
         self.quads: dict[Quad, None] = {}
         """Insertion-ordered and duplicate-free: a term met twice is written once."""
-        self.agencies: set[str] = set()
         self.indicators: set[str] = set()
         self.depth = 0
         self.stats = _Stats()
         self.agency_facets: dict[str, tuple[str | None, NamedNode | None]] = {}
-        """Agency IRI → (agency type IRI, owning jurisdiction), for the ledger's tallies."""
+        """Every agency the ledger names: IRI → (agency type IRI, owning jurisdiction)."""
         place = find_jurisdiction(record.jurisdiction) if record.jurisdiction else None
         if record.jurisdiction and place is None:
             place = JurisdictionInfo(name=record.jurisdiction, level=None)
@@ -175,7 +171,6 @@ class _Builder:
         owner = self._owner(resolved.label, group=resolved.is_group or is_group)
         node = NamedNode(iris.agency(jurisdiction_key=owner.value if owner is not None else None,
                                      name=resolved.key))
-        self.agencies.add(node.value)
         self.add(node, RDF_TYPE, zw("Agency"))
         if resolved.is_group or is_group:
             self.add(node, RDF_TYPE, zw("AgencyGroup"))
@@ -223,7 +218,7 @@ class _Builder:
             quads=list(self.quads),
             tasks=len(record.tasks),
             indicators=len(self.indicators),
-            agencies=len(self.agencies),
+            agencies=len(self.agency_facets),
         )
 
     def statistics(self, ledger: NamedNode) -> None:
@@ -233,8 +228,9 @@ class _Builder:
         stats = self.stats
         integer = lambda n: typed(n, "integer")  # noqa: E731
         for name, value in (
-            ("taskCount", stats.tasks), ("indicatorCount", len(self.indicators)),
-            ("leadUnitCount", len(stats.leads)), ("tasksWithLead", stats.with_lead),
+            ("taskCount", len(self.record.tasks)), ("indicatorCount", len(self.indicators)),
+            ("leadUnitCount", sum(1 for _, led in stats.agencies.values() if led)),
+            ("tasksWithLead", stats.with_lead),
             ("tasksWithDeadline", stats.with_deadline), ("tasksWithIndicator", stats.with_indicator),
             ("tasksDated", stats.dated), ("tasksOngoing", stats.ongoing), ("tasksRecurring", stats.recurring),
         ):
@@ -331,7 +327,6 @@ class _Builder:
         if indicator is not None:
             self.add(node, zw("indicator"), indicator)
         stats = self.stats
-        stats.tasks += 1
         if indicator is not None:
             stats.with_indicator += 1
         tops: set[str] = set()

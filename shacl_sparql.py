@@ -333,6 +333,7 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
     # A path that can match zero steps (p*, p?) also relates nodes absent from the data to
     # themselves, so it is only evaluated from the bound focus nodes.
     free = path is not None and not re.search(r"\)[*?]", path)
+    """Whether the path's rows can be read on their own (a one-or-more-step path)."""
 
     def path_rows(var: str, having: str = "", condition: str = "") -> str:
         """The (graph,) focus node, value rows of the path, filtered or grouped."""
@@ -355,19 +356,13 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
     def per_value(name: str, condition: str, *, absent: str = "") -> Check:
         """Every (focus node, value) whose value fails ``condition``, or, with ``absent``, is
         not among the rows of that pattern (``?value`` and, per graph, ``?g`` shared)."""
-        if path is None:
-            where = wrap(f"{target} BIND (?this AS ?value) FILTER ({condition})")
-            if absent:
-                where = f"{{ SELECT {gvar}?this ?value WHERE {{ {wrap(f'{target} BIND (?this AS ?value)')} }} }} " \
-                        f"MINUS {{ SELECT {gvar}?value WHERE {{ {wrap(absent)} }} }}"
-        elif not free:
-            where = wrap(f"{target} ?this {path} ?value . FILTER ({condition})")
-            if absent:
-                where = f"{{ SELECT {gvar}?this ?value WHERE {{ {wrap(f'{target} ?this {path} ?value .')} }} }} " \
-                        f"MINUS {{ SELECT {gvar}?value WHERE {{ {wrap(absent)} }} }}"
+        minus = f"MINUS {{ SELECT {gvar}?value WHERE {{ {wrap(absent)} }} }}"
+        if not free:
+            rows = f"{target} " + (f"?this {path} ?value ." if path else "BIND (?this AS ?value)")
+            where = (f"{{ SELECT {gvar}?this ?value WHERE {{ {wrap(rows)} }} }} {minus}" if absent
+                     else wrap(f"{rows} FILTER ({condition})"))
         elif absent:
-            where = (f"{path_rows('?value')} MINUS {{ SELECT {gvar}?value WHERE {{ {wrap(absent)} }} }} "
-                     + targets)
+            where = f"{path_rows('?value')} {minus} {targets}"
         else:
             where = f"{path_rows('?value', condition=condition)} {targets}"
         return check(name, f"SELECT DISTINCT {gvar}?this ?value WHERE {{ {where} }}")

@@ -150,10 +150,9 @@ def classify(text: str, *, indicators: tuple[str, ...] = ()) -> list[TopicHit]:
     heading on which any of them fires."""
     hits: dict[str, TopicHit] = {}
     words = Words.of(text)
-    if words.present:
-        for rule in rules():
-            if rule.where != "indicator" and rule.fires(words):
-                hits.setdefault(rule.topic, TopicHit(topic=rule.topic, rule=rule.id, where="text"))
+    for rule in rules():
+        if rule.where != "indicator" and rule.fires(words):
+            hits.setdefault(rule.topic, TopicHit(topic=rule.topic, rule=rule.id, where="text"))
     for depth, heading in enumerate(reversed(indicators)):
         # Outer headings are often slogans (一、围绕服务经济和保障民生抓好主动公开): only the
         # heading-only rules read them, so a passing word does not label the whole section.
@@ -170,6 +169,4 @@ def _heading_rules(heading: str, *, nearest: bool) -> tuple[TopicRule, ...]:
     """The rules that fire on one heading; every task under it asks the same question."""
     usable = ("indicator", "both") if nearest else ("indicator",)
     words = Words.of(heading)
-    if not words.present:
-        return ()
     return tuple(r for r in rules() if r.where in usable and r.fires(words))

@@ -90,13 +90,6 @@ def _median_time(fn, *, repeat: int) -> float:
     return statistics.median(times)
 
 
-def saved_queries() -> dict[str, str]:
-    """Every packaged ``queries/*.rq`` by name."""
-    from zwgk.resources import list_files
-
-    return {f.name[:-3]: f.read_text(encoding="utf-8") for f in list_files("queries", ".rq")}
-
-
 TYPICAL = {"keyword": "政策解读", "unit": "财政局", "before": "2021-01-01"}
 """What an analyst types for a required parameter that is not a ledger id: a genre phrase, a
 common unit name, a date at the turn of a year."""
