@@ -376,6 +376,9 @@ class RemoteStore:
             summaries.append(replace(ledger.summary, status=status))
         return summaries
 
+    def compact(self) -> None:
+        """Nothing to do: the server manages its own storage."""
+
     def refresh_alignments(self) -> None:
         """Nothing to do: alignments in a remote store are recomputed by ``zwgk align``."""
 

@@ -199,6 +199,19 @@ WRITERS = {"tsv": (".txt", write_tsv), "pipe": (".txt", write_pipe), "docx": (".
            "xlsx": (".xlsx", write_xlsx)}
 
 
+YEARS = (2020, 2021, 2022, 2023, 2024)
+
+
+def _free_year(year: int, taken: set[int]) -> int:
+    """A place publishes one ledger a year, and the same place, year and title is the same ledger
+    to the loader (a later file replaces it): step to the nearest earlier year not yet used, so
+    that N files are N ledgers."""
+    while year in taken:
+        year -= 1
+    taken.add(year)
+    return year
+
+
 def generate(n: int, out: Path, *, seed: int = 0, layouts: tuple[str, ...] = LAYOUTS) -> list[Path]:
     """Write ``n`` ledgers into ``out`` and return their paths."""
     rng = random.Random(seed)
@@ -206,9 +219,10 @@ def generate(n: int, out: Path, *, seed: int = 0, layouts: tuple[str, ...] = LAY
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     counties = _counties()
+    years: dict[str, set[int]] = {}
     for index in range(n):
         county = _place(rng, index, counties)
-        year = rng.choice((2020, 2021, 2022, 2023, 2024))
+        year = _free_year(rng.choice(YEARS), years.setdefault(county, set()))
         issuer = f"{county}人民政府办公室"
         title = f"{issuer}关于印发{county}{year}年政务公开工作任务分解表的通知"
         rows = make_rows(rng, county=county, year=year, sentences=sentences, outline=outline)

@@ -30,3 +30,14 @@ def test_harness_runs_on_three_ledgers_and_writes_the_schema(tmp_path, capsys):
     assert entry["validate_same_results"] is True
     printed = capsys.readouterr().out
     assert "pyshacl s" in printed and "rdflib s" in printed
+
+
+def test_a_reference_run_past_its_time_limit_is_stopped_and_marked():
+    sys.path.insert(0, str(BENCH))
+    import time
+
+    import run
+
+    assert run._reference_time(lambda: time.sleep(30), repeat=3, timeout=0.5) == (0.5, True)
+    seconds, stopped = run._reference_time(lambda: sum(range(1000)), repeat=3, timeout=30)
+    assert not stopped and 0 < seconds < 30
