@@ -100,6 +100,18 @@ def test_numbering_results_point_at_the_task_and_name_the_numbers():
     assert duplicate.message_en == "Number “1” repeats that of task #1 under the same indicator"
 
 
+def test_a_first_task_numbered_above_one_reports_the_numbers_before_it():
+    """Task 1 has no task before it: numbers below its own are missing (the check once let an
+    indicator of any other task stand in for the missing predecessor and said nothing)."""
+    store = Store()
+    store.load(path=str(DATA / "complete.ttl"), format=RdfFormat.TURTLE)
+    store.update(f'DELETE DATA {{ <{TASK}1> <https://w3id.org/zwgk/ontology#number> "1" }} ; '
+                 f'INSERT DATA {{ <{TASK}1> <https://w3id.org/zwgk/ontology#number> "3" }}')
+    (gap,) = validate_quads(list(store)).results
+    assert (gap.subject, gap.task_number) == (TASK + "1", "3")
+    assert gap.message_en == "Numbering gap: 1、2 missing before number 3"
+
+
 def test_numbers_restarting_under_each_heading_are_neither_duplicates_nor_gaps():
     """complete.ttl numbers 1, 2 under （一） and again 1, 2 under （二）."""
     assert validate_quads(graph()).results == ()
