@@ -324,10 +324,9 @@ class _Builder:
             span = iris.source(self.record.sha256, line=task.line, end_line=task.end_line)
             self.add(node, _n(PROV, "wasDerivedFrom"), NamedNode(span))
         indicator = self.indicator(scheme, task.indicators) if task.indicators else None
-        if indicator is not None:
-            self.add(node, zw("indicator"), indicator)
         stats = self.stats
         if indicator is not None:
+            self.add(node, zw("indicator"), indicator)
             stats.with_indicator += 1
         tops: set[str] = set()
         for hit in classify_topics(task.text, indicators=task.indicators):

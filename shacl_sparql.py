@@ -330,10 +330,10 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
     # written as set operations on subqueries that each hold a single pattern: the targets, the
     # value rows of the path, and MINUS (also hashed) for what is missing.
     targets = f"{{ SELECT {gvar}?this WHERE {{ {wrap(target)} }} }}"
-    # A path that can match zero steps (p*, p?) also relates nodes absent from the data to
-    # themselves, so it is only evaluated from the bound focus nodes.
+    # Whether the path's rows can be read on their own (a one-or-more-step path): a path that
+    # can match zero steps (p*, p?) also relates nodes absent from the data to themselves, so it
+    # is only evaluated from the bound focus nodes.
     free = path is not None and not re.search(r"\)[*?]", path)
-    """Whether the path's rows can be read on their own (a one-or-more-step path)."""
 
     def path_rows(var: str, having: str = "", condition: str = "") -> str:
         """The (graph,) focus node, value rows of the path, filtered or grouped."""

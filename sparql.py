@@ -101,30 +101,42 @@ def query_form(text: str) -> str:
     return "UPDATE"
 
 
+def _form_at(tokens: list[_Token]) -> int | None:
+    return next((k for k, t in enumerate(tokens) if t.kind == "word" and t.text.upper() in QUERY_FORMS), None)
+
+
+def _group_open(tokens: list[_Token], k: int) -> int | None:
+    """Index of the first ``{`` from ``k`` on that is not inside parentheses."""
+    parens = 0
+    for j in range(k, len(tokens)):
+        parens += {"(": 1, ")": -1}.get(tokens[j].kind, 0)
+        if tokens[j].kind == "{" and parens == 0:
+            return j
+    return None
+
+
+def _group_end(tokens: list[_Token], k: int) -> int:
+    """Index just past the ``}`` that closes the group opened at ``tokens[k]``."""
+    depth = 0
+    for j in range(k, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[j].kind, 0)
+        if depth == 0:
+            return j + 1
+    return len(tokens)
+
+
 def where_group_start(text: str) -> int | None:
     """Offset just after the ``{`` that opens the query's outermost WHERE group (after a
     CONSTRUCT template), where parameter bindings are inserted; ``None`` if there is none."""
     tokens = list(_tokens(text))
-    form_at = next((k for k, t in enumerate(tokens) if t.kind == "word" and t.text.upper() in QUERY_FORMS), None)
+    form_at = _form_at(tokens)
     if form_at is None:
         return None
     k = form_at + 1
     if tokens[form_at].text.upper() == "CONSTRUCT" and k < len(tokens) and tokens[k].kind == "{":
-        depth = 0
-        while k < len(tokens):
-            depth += {"{": 1, "}": -1}.get(tokens[k].kind, 0)
-            k += 1
-            if depth == 0:
-                break
-    parens = 0
-    for token in tokens[k:]:
-        if token.kind == "(":
-            parens += 1
-        elif token.kind == ")":
-            parens -= 1
-        elif token.kind == "{" and parens == 0:
-            return token.start + 1
-    return None
+        k = _group_end(tokens, k)
+    opened = _group_open(tokens, k)
+    return None if opened is None else tokens[opened].start + 1
 
 
 def prefixes(text: str) -> dict[str, str]:
@@ -411,30 +423,15 @@ def subquery_groups(text: str) -> list[tuple[int, set[str]]]:
     bound only in the outer group is invisible inside it; binding it there too lets a query
     narrow a subquery by its parameter before joining, the usual way to get a hash join."""
     tokens = list(_tokens(text))
-    form_at = next((k for k, t in enumerate(tokens) if t.kind == "word" and t.text.upper() in QUERY_FORMS), None)
+    form_at = _form_at(tokens)
     groups = []
-    if form_at is None:
-        return groups
-    for k in range(form_at + 1, len(tokens)):
+    for k in range(len(tokens) if form_at is None else form_at + 1, len(tokens)):
         if tokens[k].kind != "word" or tokens[k].text.upper() != "SELECT":
             continue
-        parens, opened = 0, None
-        for j in range(k + 1, len(tokens)):
-            kind = tokens[j].kind
-            parens += {"(": 1, ")": -1}.get(kind, 0)
-            if kind == "{" and parens == 0:
-                opened = j
-                break
-        if opened is None:
-            continue
-        depth, names = 0, set()
-        for token in tokens[opened:]:
-            depth += {"{": 1, "}": -1}.get(token.kind, 0)
-            if token.kind == "var":
-                names.add(token.text)
-            if depth == 0:
-                break
-        groups.append((tokens[opened].start + 1, names))
+        opened = _group_open(tokens, k + 1)
+        if opened is not None:
+            inside = tokens[opened:_group_end(tokens, opened)]
+            groups.append((tokens[opened].start + 1, {t.text for t in inside if t.kind == "var"}))
     return groups
 
 

@@ -205,8 +205,8 @@ class LedgerStore:
         chunks of about ``BULK_TRIPLES`` triples by one ``bulk_load`` call each (atomic, and
         about twice as fast per triple as a transactional load); a ledger already in the store
         is compared and, when it differs, replaced by one ``DROP + INSERT DATA`` update.
-        ``refresh=False`` leaves compaction and the alignments to later ``compact`` and
-        ``refresh_alignments`` calls (a streamed batch does both once, at its end)."""
+        ``refresh=False`` leaves compaction and the alignments to a later ``finish_batch`` (a
+        streamed batch runs it once, at its end)."""
         from pyoxigraph import NamedNode
 
         statuses: dict[int, str] = {}
@@ -245,9 +245,7 @@ class LedgerStore:
         flush()
         summaries = [replace(ledger.summary, status=statuses[i]) for i, ledger in enumerate(prepared)]
         if refresh:
-            self.compact()
-            if any(summary.status != "unchanged" for summary in summaries):
-                self.refresh_alignments()
+            finish_batch(self, summaries)
         return summaries
 
     def _write_new(self, ledgers: list["PreparedLedger"]) -> None:
@@ -428,6 +426,14 @@ BULK_FROM = 20_000
 writing many tiny files to disk."""
 
 
+def finish_batch(store, summaries: list[LoadSummary]) -> None:
+    """After a batch is written, on an embedded or a remote store: compact what ``bulk_load``
+    wrote, then recompute the alignments if any ledger changed."""
+    store.compact()
+    if any(summary.status != "unchanged" for summary in summaries):
+        store.refresh_alignments()
+
+
 def load_paths(
     store: LedgerStore,
     paths: list[str | os.PathLike],
@@ -442,8 +448,8 @@ def load_paths(
     that cannot be read stops everything before the first write, so every file is read before
     the first write. With ``keep_going`` nothing stops the batch, so ledgers are written chunk
     by chunk as workers prepare them: the single writer then overlaps the workers instead of
-    waiting for them. The store is compacted and alignments refreshed once, at the end. Large batches are
-    read and built on every core (``workers``, default: all of them)."""
+    waiting for them. The store is compacted and alignments refreshed once, at the end. Large
+    batches are read and built on every core (``workers``, default: all of them)."""
     from .loaders import ledger_files
 
     files = ledger_files(list(paths))
@@ -468,9 +474,7 @@ def load_paths(
         if progress is not None:
             progress(1)
     summaries.extend(store.load_prepared(prepared, refresh=False))
-    store.compact()
-    if any(summary.status != "unchanged" for summary in summaries):
-        store.refresh_alignments()
+    finish_batch(store, summaries)
     return LoadReport(summaries=summaries, skipped=skipped)
 
 
