@@ -490,25 +490,25 @@ def run_checks(store, compiled: CompiledShapes, *, graphs: Sequence[str], per_gr
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    from pyoxigraph import NamedNode
-
     if not graphs:
         return []
     workers = workers or os.cpu_count() or 1
     wanted = set(graphs)
     ordered = sorted(compiled.checks, key=lambda c: c.component != SH + "SPARQLConstraintComponent")
-    jobs: list[tuple[Check, str, dict]] = []
-    for check in ordered:
-        if per_graph:
-            # Every named graph is queried and the graphs not asked for are dropped here: a
-            # VALUES list of thousands of graphs only slows Oxigraph's joins.
-            jobs.append((check, check.query, {}))
+    # Per graph, every named graph is queried and the graphs not asked for are dropped below: a
+    # VALUES list of thousands of graphs only slows Oxigraph's joins. As one graph, the union
+    # default graph when every graph is asked for; otherwise the graphs are copied into one
+    # in-memory graph, because a dataset whose default graph lists N graphs makes each lookup
+    # N lookups (TaskNumberGap: 10 s instead of 0.5 s on 30 ledgers, and no end in sight on 300).
+    options: dict = {}
+    if not per_graph:
+        if wanted == {g.value for g in store.named_graphs()}:
+            options = {"use_default_graph_as_union": True}
         else:
-            jobs.append((check, check.query, {"default_graph": [NamedNode(g) for g in graphs]}))
+            store = _merged(store, graphs)
 
-    def run(job) -> list[ShaclResult]:
-        check, query, options = job
-        rows = store.query(query, **options)
+    def run(check: Check) -> list[ShaclResult]:
+        rows = store.query(check.query, **options)
         variables = [v.value for v in rows.variables]
         has_value = "value" in variables
         fill = [v for v in check.message_vars + ("this", "value", "path") if v in variables]
@@ -530,7 +530,18 @@ def run_checks(store, compiled: CompiledShapes, *, graphs: Sequence[str], per_gr
         return out
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return [result for part in pool.map(run, jobs) for result in part]
+        return [result for part in pool.map(run, ordered) for result in part]
+
+
+def _merged(store, graphs: Sequence[str]):
+    """The named ``graphs`` of ``store`` merged into the default graph of an in-memory store
+    (written out and parsed back by Oxigraph, which is faster than copying quad by quad)."""
+    from pyoxigraph import NamedNode, RdfFormat, Store
+
+    merged = Store()
+    for g in graphs:
+        merged.load(store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(g)), format=RdfFormat.N_TRIPLES)
+    return merged
 
 
 def _to_oxigraph(term):

@@ -84,6 +84,20 @@ def test_union_mode_gives_pyshacls_results_over_the_whole_graph(sample_store):
     assert ours.keys() == expected
 
 
+def test_union_mode_over_every_graph_reads_the_union_default_graph_and_agrees(sample_store):
+    """Asked for every named graph, union mode queries the store's union default graph; asked
+    for some, it validates an in-memory merge of them. The ontology graph adds no results, so
+    both give the ledgers' results."""
+    with LedgerStore.open(sample_store, read_only=True) as store:
+        ledgers = [info.graph for info in store.ledgers()]
+        every = [g.value for g in store.raw.named_graphs()]
+        assert len(every) > len(ledgers)
+        merged = ss.validate_graphs(store.raw, graphs=ledgers, per_graph=False)
+        union = ss.validate_graphs(store.raw, graphs=every, per_graph=False)
+    assert merged.keys() == union.keys()
+    assert Counter(r.shape for r in union.results)[ZWSH + "TaskNumberGap"] == 4
+
+
 def test_every_core_constraint_agrees_with_pyshacl_and_sh_or_falls_back(sample_store):
     shapes = _core_shapes()
     with LedgerStore.open(sample_store, read_only=True) as store:
