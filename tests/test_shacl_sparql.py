@@ -98,6 +98,17 @@ def test_union_mode_over_every_graph_reads_the_union_default_graph_and_agrees(sa
     assert Counter(r.shape for r in union.results)[ZWSH + "TaskNumberGap"] == 4
 
 
+def test_merging_graphs_keeps_a_blank_node_shared_by_two_graphs_one_node():
+    from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+
+    store, shared = Store(), BlankNode()
+    store.add(Quad(NamedNode("urn:a"), NamedNode("urn:p"), shared, NamedNode("urn:g1")))
+    store.add(Quad(shared, NamedNode("urn:q"), Literal("x"), NamedNode("urn:g2")))
+    merged = ss._merged(store, ["urn:g1", "urn:g2"])
+    rows = list(merged.query("SELECT ?x WHERE { <urn:a> <urn:p> ?b . ?b <urn:q> ?x }"))
+    assert [row["x"].value for row in rows] == ["x"]
+
+
 def test_every_core_constraint_agrees_with_pyshacl_and_sh_or_falls_back(sample_store):
     shapes = _core_shapes()
     with LedgerStore.open(sample_store, read_only=True) as store:
