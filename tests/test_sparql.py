@@ -145,6 +145,20 @@ def test_optional_parameter_left_unset_filters_nothing(sample_store):
     assert everything.rows == one.rows and len(one.rows) == 20
 
 
+def test_rows_follow_the_projection_with_none_where_unbound(sample_store):
+    # The projection lists the variables in another order than the pattern binds them, and
+    # ?number is unbound for the prose key points, whose 68 tasks carry no number.
+    text = ("PREFIX zw: <https://w3id.org/zwgk/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+            "SELECT ?number ?id ?missing WHERE { ?task zw:ledger ?l ; zw:position 1 . ?l dcterms:identifier ?id "
+            "OPTIONAL { ?task zw:number ?number } } ORDER BY ?id")
+    with LedgerStore.open(sample_store, read_only=True) as store:
+        result = sparql.run(store, sparql.adhoc_query(text))
+    assert result.variables == ("number", "id", "missing")
+    assert [(None if n is None else n.value, i.value, m) for n, i, m in result.rows] == [
+        ("（一）", "2020-314af18bf3", None), ("1", "2020-4bd17732d6", None), ("1", SHIQUAN, None),
+        ("1", HUAINAN, None), (None, "undated-7c203e772c", None)]
+
+
 def test_updates_are_refused_unless_allowed(writable_store):
     update = sparql.adhoc_query("DROP ALL")
     with LedgerStore.open(writable_store) as store:
