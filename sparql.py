@@ -567,8 +567,9 @@ def collect(answer, *, form: str, prefixes: dict[str, str] | None = None) -> Que
         return QueryResult(form=form, boolean=bool(answer), prefixes=prefixes or {})
     if isinstance(answer, QuerySolutions):
         variables = tuple(v.value for v in answer.variables)
-        # A solution iterates over its values in the projection's order (None where unbound):
-        # a fifth of the time of looking each one up by name (0.5 s on 47k rows).
+        # A solution iterates over its values in the projection's order (None where unbound),
+        # in well under half the time of looking each up by name (0.21 s instead of 0.53 s for
+        # 43,687 rows of four columns).
         rows = tuple(map(tuple, answer))
         return QueryResult(form=form, variables=variables, rows=rows, prefixes=prefixes or {})
     return QueryResult(form=form, triples=tuple(answer), prefixes=prefixes or {})
