@@ -31,6 +31,34 @@ class UnitCell:
     inherited: bool = False
 
 
+@dataclass(frozen=True)
+class LedgerWarning:
+    """Something a reader could not read or had to guess, said once in English and Chinese.
+
+    ``code`` is stable (tools and tests match on it, e.g. ``truncated``, ``unknown-header``);
+    ``line`` is the 1-based line of the source it concerns, or ``None`` for the whole file."""
+
+    code: str
+    en: str
+    zh: str
+    line: int | None = None
+
+    def render(self, *, lang: str = "en") -> str:
+        where_en = f"line {self.line}: " if self.line else ""
+        where_zh = f"第{self.line}行：" if self.line else ""
+        if lang == "zh":
+            return f"{where_zh}{self.zh}"
+        if lang == "en":
+            return f"{where_en}{self.en}"
+        return f"{where_en}{self.en} / {where_zh}{self.zh}"
+
+    def __str__(self) -> str:
+        return self.render(lang="both")
+
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "line": self.line, "en": self.en, "zh": self.zh}
+
+
 @dataclass
 class TaskRecord:
     text: str
@@ -58,7 +86,7 @@ class LedgerRecord:
     jurisdiction: str | None = None
     year: int | None = None
     doc_number: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[LedgerWarning] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
