@@ -66,36 +66,111 @@ def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0):
 @click.option("--jurisdiction", default=None, help="Jurisdiction, e.g. 石泉县 (fills or overrides). 行政区域")
 @click.option("--year", type=int, default=None, help="Ledger year (fills or overrides). 年度")
 @click.option("--issuer", default=None, help="Issuing body (fills or overrides). 发文单位")
-@click.option("--keep-going", is_flag=True, help="Skip files that cannot be read instead of stopping.")
+@click.option("--keep-going", is_flag=True,
+              help="Load the files that can be read even when others cannot (exit status 2 all the same). "
+                   "跳过无法读取的文件")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text for people; json: one document with each ledger's warnings and each refused file.")
 @click.option("--wait", type=float, default=0.0, metavar="SECONDS",
               help="If another process is writing to the store, wait this long for it.")
 @click.pass_context
-def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, wait):
-    """Load ledger files or folders into the store. 加载台账"""
+def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, fmt, wait):
+    """Load ledger files or folders into the store. 加载台账
+
+    Every file is read before the first write. If any cannot be read, nothing is written: each
+    refused file is named with its line and the reason, and the exit status is 2. With
+    --keep-going the files that can be read are loaded (exit status 2 all the same).
+    """
     from .loaders import ledger_files
     from .loaders.model import Overrides
-    from .store import load_paths
+    from .store import BatchRefused, load_paths
 
+    lang = _lang()
     overrides = Overrides(jurisdiction=jurisdiction, year=year, issuer=issuer)
     files = ledger_files(list(paths))
+    _note_other_files(paths, files, lang=lang)
+    summaries, refused, errors, read = [], [], [], 0
     with _open_store(ctx, read_only=False, wait=wait) as store:
-        if len(files) > 1:
-            with click.progressbar(length=len(files), label="reading ledgers", file=sys.stderr) as bar:
-                report = load_paths(store, files, layout=layout, overrides=overrides,
-                                    keep_going=keep_going, progress=bar.update)
+        try:
+            if len(files) > 1:
+                with click.progressbar(length=len(files), label="reading ledgers", file=sys.stderr) as bar:
+                    report = load_paths(store, files, layout=layout, overrides=overrides,
+                                        keep_going=keep_going, progress=bar.update)
+            else:
+                report = load_paths(store, files, layout=layout, overrides=overrides, keep_going=keep_going)
+        except BatchRefused as exc:
+            refused, errors, read = exc.refused, [exc], exc.read
         else:
-            report = load_paths(store, files, layout=layout, overrides=overrides, keep_going=keep_going)
-    for summary in report.summaries:
+            summaries, refused, errors, read = report.summaries, report.refused, report.skipped, report.read
+    if refused and len(files) == 1 and fmt == "text":
+        raise errors[0]  # one file: one message, as for any other bad input
+    if fmt == "json":
+        document = {"ledgers": [summary.as_json() for summary in summaries],
+                    "refused": [refusal.as_json() for refusal in refused]}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        if refused:
+            ctx.exit(EXIT_BAD_INPUT)
+        return
+    for summary in summaries:
         click.echo(
             f"{summary.id}  {summary.source_file}: {summary.tasks} tasks, {summary.indicators} indicators, "
             f"{summary.agencies} agencies, {len(summary.warnings)} warnings [{summary.layout}, {summary.status}]"
         )
         for warning in summary.warnings:
-            click.echo(f"    warning: {warning}")
-    for error in report.skipped:
-        click.echo(f"skipped: {error.render(lang=_lang())}", err=True)
-    if report.skipped:
-        ctx.exit(EXIT_BAD_INPUT)
+            click.echo(f"    warning [{warning.code}] {warning.render(lang=lang)}")
+    if not refused:
+        return
+    for refusal in refused:
+        click.echo(("未能读取：" if lang == "zh" else "refused: ") + refusal.render(lang=lang), err=True)
+    click.echo("zwgk: error: " + _refused_closing(read=read, refused=len(refused), written=keep_going, lang=lang),
+               err=True)
+    ctx.exit(EXIT_BAD_INPUT)
+
+
+def _refused_closing(*, read: int, refused: int, written: bool, lang: str) -> str:
+    """The line closing a batch with refused files: how many were read, how many refused, and
+    what was written."""
+    if lang == "zh":
+        counts = f"读取 {read} 个文件，{refused} 个未能读取"
+        if not written:
+            return counts + "；未写入任何内容（--keep-going 可加载能读取的文件）"
+        return counts + ("；已加载读取的文件" if read else "；没有可加载的文件")
+    counts = f"{read} file{'s' if read != 1 else ''} read, {refused} refused"
+    if not written:
+        return counts + "; nothing was written (--keep-going loads the files that were read)"
+    return counts + ("; the files read were loaded" if read else "; nothing to load")
+
+
+def _note_other_files(paths, files, *, lang: str) -> None:
+    """Say how many files in the folders named are not ledger files (other suffixes), so that
+    none is left unread without a word. Hidden files and folders and Office lock files (~$…)
+    are not counted."""
+    from collections import Counter
+    from pathlib import Path
+
+    chosen = {Path(f).resolve() for f in files}
+    other: Counter[str] = Counter()
+    for raw in paths:
+        if not os.path.isdir(raw):
+            continue
+        for folder, dirs, names in os.walk(raw):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in names:
+                path = Path(folder, name)
+                if name.startswith((".", "~$")) or path.resolve() in chosen or not path.is_file():
+                    continue
+                other[path.suffix.lower()] += 1
+    if not other:
+        return
+    total = sum(other.values())
+    if lang == "zh":
+        kinds = "，".join(f"{suffix or '无扩展名'} {n} 个" for suffix, n in other.most_common())
+        click.echo(f"提示：文件夹中另有 {total} 个文件不是台账文件，未读取（{kinds}）", err=True)
+    else:
+        kinds = ", ".join(f"{suffix or 'no suffix'} {n}" for suffix, n in other.most_common())
+        what = ("1 other file in the folders is not a ledger file and was not read" if total == 1 else
+                f"{total} other files in the folders are not ledger files and were not read")
+        click.echo(f"note: {what} ({kinds})", err=True)
 
 
 @main.command()

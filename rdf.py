@@ -164,7 +164,7 @@ class _Builder:
             return self.jurisdiction_iri
         return self._jurisdiction(place)
 
-    def agency(self, name: str, *, is_group: bool = False) -> NamedNode:
+    def agency(self, name: str, *, is_group: bool = False, printed: str | None = None) -> NamedNode:
         resolved = resolve_agency(
             name, jurisdiction=self.place.name if self.place else None, issuer=self.record.issuer
         )
@@ -175,8 +175,9 @@ class _Builder:
         if resolved.is_group or is_group:
             self.add(node, RDF_TYPE, zw("AgencyGroup"))
         self.add(node, _n(SKOS, "prefLabel"), zh(resolved.label))
-        if name != resolved.label:
-            self.add(node, _n(SKOS, "altLabel"), zh(name))
+        for spelling in dict.fromkeys((name, printed or name)):  # printed: the name exactly as in the ledger
+            if spelling != resolved.label:
+                self.add(node, _n(SKOS, "altLabel"), zh(spelling))
         if owner is not None:
             self.add(node, zw("jurisdiction"), owner)
         if resolved.agency_type:
@@ -372,7 +373,7 @@ class _Builder:
         """Agency IRI → whether it leads this task."""
         for cell in task.units:
             for mention in split_units(cell.text, role=cell.role):
-                agency = self.agency(mention.name, is_group=mention.is_group)
+                agency = self.agency(mention.name, is_group=mention.is_group, printed=mention.raw)
                 borne[agency.value] = borne.get(agency.value, False) or mention.role is Role.LEAD
                 self.add(node, zw(ROLE_PROPERTY[mention.role]), agency)
                 onode = NamedNode(f"{base}/obligation/{mention.role.value}-{iris.digest(agency.value, length=8)}")

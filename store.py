@@ -5,7 +5,8 @@ pyoxigraph has no multi-step transaction, but each ``load``, ``bulk_load`` and `
 is atomic: new ledgers are written a chunk at a time by one such call, and a ledger is replaced
 by a single ``DROP GRAPH …; INSERT DATA {…}`` request, so a failed or killed load leaves the
 previous version of each ledger, never half of it. All files of a batch are read and built
-before the first write, so a bad file stops the batch with the store unchanged."""
+before the first write, so a bad file stops the batch with the store unchanged — and every file
+is read, so that the refusal names all the bad ones at once."""
 
 from __future__ import annotations
 
@@ -17,9 +18,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import StoreError, ZwgkError
+from .errors import InputError, StoreError, ZwgkError
 from .iris import ONTOLOGY_GRAPH, ZW
+
+if TYPE_CHECKING:
+    from .loaders.model import LedgerWarning
 
 DEFAULT_LOCATION = "zwgk-data"
 ENV_STORE = "ZWGK_STORE"
@@ -75,15 +80,85 @@ class LoadSummary:
     tasks: int
     indicators: int
     agencies: int
-    warnings: tuple[str, ...]
+    warnings: tuple[LedgerWarning, ...]
+    """What the reader could not read or had to guess (``LedgerWarning``: code, line, en, zh)."""
     status: str
     """``new``, ``replaced`` or ``unchanged``."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id, "source_file": self.source_file, "title": self.title,
+            "jurisdiction": self.jurisdiction, "year": self.year, "layout": self.layout,
+            "tasks": self.tasks, "indicators": self.indicators, "agencies": self.agencies,
+            "status": self.status, "warnings": [warning.as_json() for warning in self.warnings],
+        }
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A file of a batch that could not be read: which file, which line (when known) and why,
+    in English and Chinese. Plain data, so that it pickles and prints the same everywhere."""
+
+    file: str
+    line: int | None
+    message: str
+    message_zh: str | None = None
+
+    @classmethod
+    def from_error(cls, error: ZwgkError, *, file: str | os.PathLike) -> "Refusal":
+        if isinstance(error, InputError):
+            message = error.reason + (f" (expected {error.expected})" if error.expected else "")
+            return cls(file=error.path or str(file), line=error.line, message=message, message_zh=error.reason_zh)
+        return cls(file=str(file), line=None, message=error.message, message_zh=error.message_zh)
+
+    def reason(self, *, lang: str = "en") -> str:
+        return self.message_zh if lang == "zh" and self.message_zh else self.message
+
+    def render(self, *, lang: str = "en") -> str:
+        """``FILE, line N: why`` (``FILE 第N行：why`` in Chinese)."""
+        if lang == "zh":
+            return f"{self.file}" + (f" 第{self.line}行" if self.line else "") + f"：{self.reason(lang='zh')}"
+        return f"{self.file}" + (f", line {self.line}" if self.line else "") + f": {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "message": self.message,
+                "message_zh": self.message_zh or self.message}
+
+
+class BatchRefused(InputError):
+    """Files of a batch that cannot be read; nothing of the batch was written. It reads as the
+    first refused file's error (``path``, ``line``), and carries every refusal and how many
+    files were read, so that a caller can name them all."""
+
+    def __init__(self, refused: list[Refusal], *, read: int) -> None:
+        first = refused[0]
+        super().__init__(first.message, path=first.file, line=first.line, message_zh=first.message_zh)
+        self.refused = list(refused)
+        self.read = read
+        more = len(refused) - 1
+        if more:
+            self.message += f" (and {more} more file{'s' if more > 1 else ''} refused)"
+            if self.message_zh:
+                self.message_zh += f"（另有 {more} 个文件未能读取）"
+            self.args = (self.message,)
+
+    def __reduce__(self):
+        return (_batch_refused, (self.refused, self.read))
+
+
+def _batch_refused(refused: list[Refusal], read: int) -> BatchRefused:
+    return BatchRefused(refused, read=read)
 
 
 @dataclass(frozen=True)
 class LoadReport:
     summaries: list[LoadSummary]
     skipped: list[ZwgkError] = field(default_factory=list)
+    """The errors of the files refused (``keep_going``)."""
+    refused: list[Refusal] = field(default_factory=list)
+    """The same files as ``skipped``, each with its file, line and reason."""
+    read: int = 0
+    """How many files were read and built (written or not)."""
 
 
 def store_location(option: str | os.PathLike | None = None) -> Path:
@@ -444,12 +519,16 @@ def load_paths(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> LoadReport:
-    """Read the ledger files (folders are searched) and load them. Without ``keep_going`` a file
-    that cannot be read stops everything before the first write, so every file is read before
-    the first write. With ``keep_going`` nothing stops the batch, so ledgers are written chunk
-    by chunk as workers prepare them: the single writer then overlaps the workers instead of
-    waiting for them. The store is compacted and alignments refreshed once, at the end. Large
-    batches are read and built on every core (``workers``, default: all of them)."""
+    """Read the ledger files (folders are searched) and load them.
+
+    Every file is read, whatever happens. Without ``keep_going`` nothing is written until all
+    of them are read and built; if any is refused, nothing at all is written and
+    ``BatchRefused`` (an ``InputError``) names every refused file and says how many were read.
+    With ``keep_going`` the readable files are written — chunk by chunk as workers prepare
+    them, so that the single writer overlaps the workers instead of waiting for them — and the
+    refused ones are listed in the report (``skipped``, ``refused``). The store is compacted and
+    alignments refreshed once, at the end. Large batches are read and built on every core
+    (``workers``, default: all of them)."""
     from .loaders import ledger_files
 
     files = ledger_files(list(paths))
@@ -458,24 +537,30 @@ def load_paths(
                          message_zh="未找到台账文件")
     jobs = [_Job(path=path, layout=layout, overrides=overrides) for path in files]
     workers = workers or os.cpu_count() or 1
-    prepared, summaries, skipped = [], [], []
-    buffered = 0
-    for result in _run_jobs(jobs, workers=workers if len(jobs) >= PARALLEL_FROM else 1):
+    prepared, summaries, skipped, refused = [], [], [], []
+    buffered = read = 0
+    results = _run_jobs(jobs, workers=workers if len(jobs) >= PARALLEL_FROM else 1)
+    for job, result in zip(jobs, results):
         if isinstance(result, ZwgkError):
-            if not keep_going:
-                raise result
             skipped.append(result)
+            refused.append(Refusal.from_error(result, file=job.path))
+            if not keep_going:
+                prepared.clear()  # nothing of this batch will be written: read on, keep nothing
         else:
-            prepared.append(result)
-            buffered += result.triples
-            if keep_going and buffered >= BULK_TRIPLES:
-                summaries.extend(store.load_prepared(prepared, refresh=False))
-                prepared, buffered = [], 0
+            read += 1
+            if keep_going or not refused:
+                prepared.append(result)
+                buffered += result.triples
+                if keep_going and buffered >= BULK_TRIPLES:
+                    summaries.extend(store.load_prepared(prepared, refresh=False))
+                    prepared, buffered = [], 0
         if progress is not None:
             progress(1)
+    if refused and not keep_going:
+        raise BatchRefused(refused, read=read)
     summaries.extend(store.load_prepared(prepared, refresh=False))
     finish_batch(store, summaries)
-    return LoadReport(summaries=summaries, skipped=skipped)
+    return LoadReport(summaries=summaries, skipped=skipped, refused=refused, read=read)
 
 
 def _run_jobs(jobs: list[_Job], *, workers: int) -> Iterator[PreparedLedger | ZwgkError]:

@@ -2,20 +2,36 @@
 short names within a jurisdiction, and giving each body a functional type.
 
 Every rule is driven by the vocabulary in ``analysis/data/agencies.json`` and
-``analysis/data/agency-types.json``:
+``analysis/data/agency-types.json``. Words are looked up in the *key* of the printed text
+(``loaders.normalise.key``: simplified, width-folded, pinyin glosses as fillers, same length as
+the text), so 牽頭/負責/協辦 and （）/，/； need no vocabulary of their own, while names are sliced
+from the printed text by the same positions and keep their characters and glosses as written.
 
-Splitting (``split_units``)
-  1. Hard separators (、，,；;/) always separate units.
+Splitting (``split_units``) — the gold conventions of real ledgers
+  1. Hard separators (、，,；;/) always separate units, but never inside brackets
+     (各县(市、区)人民政府(管委会) is one unit, whatever the brackets' width).
   2. Whitespace and line breaks inside a piece are PDF/Word wrapping unless both sides are whole
      unit names: fragments are joined when the left one does not end in a unit suffix
      (区工业和信息化 + 局), when the right one is a single character or a bare suffix
      (政府各工作部 + 门, 区工业和信息化 + 局), or when it is a parenthesis or a role marker.
-  3. A run written without any separator (民政局司法局) is cut after a unit suffix only where
+  3. A unit ends at its role marker, which may follow adverbs (按职责分工负责, 具体落实); what
+     follows the marker is a verb phrase and is dropped (区司法局牵头区级规范性文件集中公开工作 →
+     区司法局). A marker inside a piece only ends a unit when a whole unit name precedes it, so
+     局主办科室 stays whole.
+  4. 等 ends a list (土管所等 → 土管所); between two unit names it separates them (市税务局等市有关
+     单位 → 市税务局, 市有关单位); a bare suffix after it (等部门) is dropped.
+  5. A run written without any separator (民政局司法局) is cut after a unit suffix only where
      jieba, with the shipped lexicon of agency names, also sees a word boundary and both sides are
-     unit names; 区委编办 stays whole because the lexicon knows it.
-  4. Role markers at the end (牵头, 负责 → lead; 配合, 协助 → co-operating) override the role
-     the column gives; parenthesised words that belong to the name (（单位）, （街道）) stay in it,
-     other parentheses become the mention's ``note``.
+     unit names; never inside a suffix (股室), before a character listed in ``no_cut_before``
+     (其他股 + 室及属下单位) or next to a conjunction (names joined by 及/和 stay one name);
+     区委编办 stays whole because the lexicon knows it.
+  6. Roles: 牵头/主办 units are lead, 配合/协助/协办 units co-operating; the other units of a cell
+     (unmarked or marked 负责/落实) keep the column's role, except that in a cell naming a lead
+     unit they are responsible rather than lead.
+  7. Brackets stay in the name as written (省编办（省审改办）, 各县（市、区）); only a bracket that
+     describes a duty (（负责资金保障）, opening with a marker or a word of ``note_openers``)
+     becomes the mention's ``note``. ``name`` writes structural brackets full-width; ``raw`` is the
+     name exactly as printed (whitespace removed); pinyin glosses (規(guī)劃) are kept in both.
 
 Resolving (``resolve_agency``) — the canonical name is the full name within the jurisdiction:
   * a leading gazetteer name is kept (石泉县财政局); a leading level word standing for the ledger's
@@ -39,12 +55,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..loaders.model import Role
+from ..loaders.normalise import FILLER, fold, key
 from ..resources import read_text
 from .jurisdictions import JurisdictionInfo, find_jurisdiction, split_jurisdiction
 
 
 @dataclass(frozen=True)
 class UnitMention:
+    """One unit named in a cell. ``name``: the name as written, whitespace removed and brackets
+    full-width; ``raw``: the same name exactly as printed (bracket widths, glosses, traditional
+    characters); ``note``: a bracketed duty description moved out of the name."""
+
     name: str
     raw: str
     role: Role
@@ -67,14 +88,21 @@ class _TypeRule:
     suffixes: tuple[str, ...]
 
 
+_LEAD, _COOPERATING, _RESPONSIBLE = "lead", "cooperating", "responsible"
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
-    hard: re.Pattern[str]
-    lead_markers: tuple[str, ...]
-    cooperating_markers: tuple[str, ...]
+    hard: frozenset[str]
+    markers: tuple[tuple[str, str], ...]
+    """(word, kind), longest first: 牵头负责 before 牵头 before 负责."""
+    adverbs: tuple[str, ...]
+    note_openers: tuple[str, ...]
+    etc_words: tuple[str, ...]
+    conjunctions: tuple[str, ...]
     unit_suffixes: tuple[str, ...]
     inner_split_after: tuple[str, ...]
-    name_words_in_parentheses: frozenset[str]
+    no_cut_before: tuple[str, ...]
     collective_markers: tuple[str, ...]
     collective_suffixes: tuple[str, ...]
     government_stems: frozenset[str]
@@ -95,13 +123,19 @@ def _vocabulary() -> _Vocabulary:
     data = json.loads(read_text("analysis", "data", "agencies.json"))
     kinds = json.loads(read_text("analysis", "data", "agency-types.json"))
     ns = kinds["namespace"]
+    markers = [(w, _LEAD) for w in data["lead_markers"]]
+    markers += [(w, _COOPERATING) for w in data["cooperating_markers"]]
+    markers += [(w, _RESPONSIBLE) for w in data["responsible_markers"]]
     return _Vocabulary(
-        hard=re.compile("[" + re.escape(data["hard_separators"]) + "]+"),
-        lead_markers=by_length(data["lead_markers"]),
-        cooperating_markers=by_length(data["cooperating_markers"]),
+        hard=frozenset(fold(data["hard_separators"])) | frozenset(data["hard_separators"]),
+        markers=tuple(sorted(((fold(w), k) for w, k in markers), key=lambda m: len(m[0]), reverse=True)),
+        adverbs=by_length([fold(w) for w in data["marker_adverbs"]]),
+        note_openers=by_length([fold(w) for w in data["note_openers"]]),
+        etc_words=by_length(data["etc_words"]),
+        conjunctions=by_length(data["conjunctions"]),
         unit_suffixes=by_length(data["unit_suffixes"]),
         inner_split_after=by_length(data["inner_split_after"]),
-        name_words_in_parentheses=frozenset(data["name_words_in_parentheses"]),
+        no_cut_before=tuple(data["no_cut_before"]),
         collective_markers=tuple(data["collective_markers"]),
         collective_suffixes=by_length(data["collective_suffixes"]),
         government_stems=frozenset(data["government_stems"]),
@@ -117,11 +151,14 @@ def _vocabulary() -> _Vocabulary:
 
 
 _PARENS = str.maketrans({"(": "（", ")": "）", "\u3000": " "})
-_PAREN_GROUP = re.compile(r"（([^（）]*)）")
+_PAREN_GROUP = re.compile(r"[（(]([^（）()]*)[）)]")
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", "", text.translate(_PARENS))
+    """Whitespace removed and brackets full-width; a pinyin gloss (規(guī)劃) stays as printed."""
+    if "(" in text or ")" in text:
+        text = "".join(ch if kc == FILLER else ch.translate(_PARENS) for ch, kc in zip(text, key(text)))
+    return re.sub(r"\s+", "", text.replace("\u3000", " "))
 
 
 def _bare(name: str) -> str:
@@ -129,32 +166,121 @@ def _bare(name: str) -> str:
     return _PAREN_GROUP.sub("", name)
 
 
-def _strip_marker(text: str) -> tuple[str, Role | None]:
-    """A trailing role marker removed: 秘书处配合 → (秘书处, co-operating)."""
+# Everything below, up to ``split_units``, works on the *folded key* of a cell: simplified,
+# half-width brackets, no whitespace, no glosses; positions map back to the printed text.
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The position of the bracket closing the one opened at ``start``, if it is closed."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _outside(text: str) -> list[bool]:
+    """Whether each position is outside every matched bracket pair (the brackets themselves are
+    not outside); an unclosed bracket protects nothing."""
+    outside = [True] * len(text)
+    i = 0
+    while i < len(text):
+        if text[i] == "(":
+            end = _closing(text, i)
+            if end is not None:
+                for j in range(i, end + 1):
+                    outside[j] = False
+                i = end + 1
+                continue
+        i += 1
+    return outside
+
+
+def _marker_at(text: str, start: int) -> tuple[int, str | None] | None:
+    """A role marker, with the adverbs before it, starting at ``start`` (按职责分工负责, 牵头负责,
+    （牵头）): where it ends and the role it gives (None for adverbs alone), or None."""
     v = _vocabulary()
-    for markers, role in ((v.cooperating_markers, Role.COOPERATING), (v.lead_markers, Role.LEAD)):
-        for marker in markers:
-            for form in (f"（{marker}）", marker):
-                if text.endswith(form) and len(text) > len(form):
-                    return text[: -len(form)], role
-    return text, None
+    i, kinds = start, []
+    while i < len(text):
+        if text[i] == "(":
+            end = _closing(text, i)
+            inner = _marker_at(text[: end], i + 1) if end is not None else None
+            if inner is None or inner[0] != end:
+                break
+            kinds.append(inner[1])
+            i = end + 1
+            continue
+        adverb = next((w for w in v.adverbs if text.startswith(w, i)), None)
+        if adverb is not None:
+            i += len(adverb)
+            continue
+        marker = next(((w, k) for w, k in v.markers if text.startswith(w, i)), None)
+        if marker is None:
+            break
+        kinds.append(marker[1])
+        i += len(marker[0])
+    if i == start:
+        return None
+    for kind in (_LEAD, _COOPERATING, _RESPONSIBLE):
+        if kind in kinds:
+            return i, kind
+    return i, None
 
 
 def _is_marker(text: str) -> bool:
-    v = _vocabulary()
-    bare = text.strip("（）")
-    return bare in v.lead_markers or bare in v.cooperating_markers
+    found = _marker_at(text, 0)
+    return found is not None and found[0] == len(text)
+
+
+def _strip_etc(text: str) -> str:
+    """A trailing 等 removed: 土管所等 → 土管所."""
+    for word in _vocabulary().etc_words:
+        if text.endswith(word) and len(text) > len(word):
+            return _strip_etc(text[: -len(word)])
+    return text
+
+
+def _read(text: str) -> tuple[int, str | None]:
+    """Where the unit named at the start of ``text`` ends, and the role its marker gives: at a
+    marker closing the text, or at one followed by a verb phrase when a whole unit name precedes
+    it (区司法局牵头区级规范性文件集中公开工作 → 区司法局; not 局主办科室 or 各单位负责人)."""
+    outside = _outside(text)
+    for j in range(1, len(text)):
+        if not outside[j] and text[j] != "(":
+            continue
+        found = _marker_at(text, j)
+        if found is None:
+            continue
+        end, kind = found
+        if end == len(text):
+            return j, kind
+        # A verb phrase follows: only after a whole unit name, and not a word that merely starts
+        # with a marker (负责人); an adverb (按职责分工…) always opens one, even cut off (按职责分工落).
+        verb = len(_bare(text[end:])) >= 2 or text.startswith(_vocabulary().adverbs, j)
+        if verb and _is_unit_name(_strip_etc(text[:j])):
+            return j, kind
+    return len(text), None
+
+
+def _strip_marker(text: str) -> tuple[str, str | None]:
+    """A trailing role marker removed: 秘书处配合 → (秘书处, co-operating)."""
+    end, kind = _read(text)
+    return text[:end], kind
 
 
 def _ends_as_unit(text: str) -> bool:
-    bare = _bare(_strip_marker(_clean(text))[0])
+    bare = _bare(_strip_marker(text)[0])
     return any(bare.endswith(s) for s in _vocabulary().unit_suffixes)
 
 
 def _is_unit_name(text: str) -> bool:
     """Whether ``text`` could stand alone as a unit: two characters or more, ending in a suffix."""
-    bare = _bare(_strip_marker(_clean(text))[0])
-    return len(bare) >= 2 and _ends_as_unit(bare)
+    bare = _bare(text)
+    return len(bare) >= 2 and any(bare.endswith(s) for s in _vocabulary().unit_suffixes)
 
 
 def _join_wrapped(fragments: list[str]) -> list[str]:
@@ -163,9 +289,9 @@ def _join_wrapped(fragments: list[str]) -> list[str]:
         if joined:
             left = joined[-1]
             if (
-                fragment.startswith(("（", "("))
+                fragment.startswith("(")
                 or _is_marker(fragment)
-                or (not _ends_as_unit(left) and _strip_marker(_clean(left))[1] is None)
+                or (not _ends_as_unit(left) and _strip_marker(left)[1] is None)
                 or len(fragment) == 1
                 or fragment in _vocabulary().unit_suffixes
             ):
@@ -173,6 +299,20 @@ def _join_wrapped(fragments: list[str]) -> list[str]:
                 continue
         joined.append(fragment)
     return joined
+
+
+def _may_cut(run: str, cut: int) -> bool:
+    """Whether a run may be cut at ``cut``: not inside a suffix (股|室), not before a character
+    that only ends names (其他股|室及属下单位), not next to a conjunction (财务科|和人事科)."""
+    v = _vocabulary()
+    if run.startswith(v.no_cut_before, cut) or run.startswith(v.conjunctions, cut):
+        return False
+    if run[:cut].endswith(v.conjunctions):
+        return False
+    return not any(
+        run.startswith(s, i) for s in v.unit_suffixes if len(s) > 1 for i in range(cut - len(s) + 1, cut)
+        if i >= 0
+    )
 
 
 def _split_run(run: str) -> list[str]:
@@ -190,7 +330,8 @@ def _split_run(run: str) -> list[str]:
     cuts = [
         c
         for c in sorted(set(candidates))
-        if c >= 3 and len(bare) - c >= 3 and _is_unit_name(bare[:c]) and _is_unit_name(bare[c:])
+        if c >= 3 and len(bare) - c >= 3 and _may_cut(bare, c)
+        and _is_unit_name(bare[:c]) and _is_unit_name(bare[c:])
     ]
     if not cuts or bare != run:
         return [run]
@@ -211,47 +352,153 @@ def _split_run(run: str) -> list[str]:
     return pieces
 
 
-def _note(name: str) -> tuple[str, str | None]:
-    """Parenthesised words that belong to the name stay; others become the note."""
+def _names(text: str) -> list[tuple[int, int]]:
+    """The names in a unit's text without its marker, as spans: 等 ending the list dropped, 等
+    between two names separating them, runs cut between names."""
     v = _vocabulary()
-    notes = []
+    text = _strip_etc(text)
+    spans, start, outside = [], 0, _outside(text)
+    for i in range(1, len(text)):
+        if not outside[i] or i < start:
+            continue
+        word = next((w for w in v.etc_words if text.startswith(w, i)), None)
+        if word is None:
+            continue
+        left, right = text[start:i], text[i + len(word) :]
+        if _is_unit_name(left) and _is_unit_name(right):
+            spans.append((start, i))
+            start = i + len(word)
+            if right in v.unit_suffixes:  # 等部门: the list's generic tail, not a unit
+                return spans
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        position = a
+        for part in _split_run(text[a:b]):
+            out.append((position, position + len(part)))
+            position += len(part)
+    return out
 
-    def keep_or_move(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        if inner in v.name_words_in_parentheses:
-            return match.group(0)
-        notes.append(inner)
-        return ""
 
-    kept = _PAREN_GROUP.sub(keep_or_move, name)
-    return kept, ("；".join(notes) if notes else None)
+def _notes(text: str) -> list[tuple[int, int]]:
+    """Bracketed duty descriptions in a name (区财政局（负责资金保障）): their spans, brackets
+    included. Other brackets (省编办（省审改办）, 各乡镇（街道）) belong to the name."""
+    v = _vocabulary()
+    openers = v.note_openers + v.adverbs + tuple(w for w, _ in v.markers)
+    spans, i = [], 0
+    while i < len(text):
+        end = _closing(text, i) if text[i] == "(" else None
+        if end is None:
+            i += 1
+            continue
+        if text.startswith(openers, i + 1) and not _is_marker(text[i + 1 : end]):
+            spans.append((i, end + 1))
+        i = end + 1
+    return spans
+
+
+def _is_group_key(bare: str) -> bool:
+    v = _vocabulary()
+    return any(m in bare for m in v.collective_markers) or any(bare.endswith(s) for s in v.collective_suffixes)
 
 
 def is_group(name: str) -> bool:
     """Collective designations: 各镇, 县政府各部门, 区政府有关部门, 直属机构, 相关业务科室."""
-    v = _vocabulary()
-    bare = _bare(_clean(name))
-    return any(m in bare for m in v.collective_markers) or any(
-        bare.endswith(s) for s in v.collective_suffixes
-    )
+    return _is_group_key(_bare(fold(name)))
+
+
+@dataclass
+class _Cell:
+    """A cell's folded key (``text``) with, for each of its characters, the printed character as
+    the name writes it (``name``) and as printed (``raw``), glosses attached, and the positions
+    that followed whitespace (``gaps``)."""
+
+    text: str
+    name: list[str]
+    raw: list[str]
+    gaps: set[int]
+
+    @classmethod
+    def read(cls, printed: str) -> _Cell:
+        chars, name, raw, gaps = [], [], [], set()
+        gap = False
+        for ch, kc in zip(printed, key(printed)):
+            if ch == FILLER:
+                continue
+            if kc == FILLER:  # a pinyin gloss belongs to the character before it
+                if name:
+                    name[-1] += ch
+                    raw[-1] += ch
+                continue
+            if kc.isspace():
+                gap = True
+                continue
+            if gap and chars:
+                gaps.add(len(chars))
+            gap = False
+            chars.append(kc)
+            name.append(ch.translate(_PARENS))
+            raw.append(ch)
+        return cls("".join(chars), name, raw, gaps)
+
+    def pieces(self) -> list[tuple[int, int]]:
+        """Spans between hard separators outside brackets."""
+        hard, outside = _vocabulary().hard, _outside(self.text)
+        spans, start = [], 0
+        for i, ch in enumerate(self.text):
+            if ch in hard and outside[i]:
+                spans.append((start, i))
+                start = i + 1
+        spans.append((start, len(self.text)))
+        return [(a, b) for a, b in spans if a < b]
+
+    def fragments(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The piece's spans between whitespace outside brackets."""
+        outside = _outside(self.text[a:b])
+        cuts = [i for i in range(a + 1, b) if i in self.gaps and outside[i - a]]
+        bounds = [a, *cuts, b]
+        return list(zip(bounds, bounds[1:]))
 
 
 def split_units(text: str, *, role: Role) -> list[UnitMention]:
-    """Units named in one cell, with the role each plays (markers override the column's role)."""
-    v = _vocabulary()
-    mentions: list[UnitMention] = []
-    for piece in v.hard.split(text.translate(_PARENS)):
-        fragments = [f for f in re.split(r"\s+", piece) if f]
-        for raw in _join_wrapped(fragments):
-            name, marker = _strip_marker(_clean(raw))
-            if not name or _is_marker(name):
+    """Units named in one cell, with the role each plays (see the module docstring)."""
+    cell = _Cell.read(text)
+    found: list[tuple[int, int, str | None]] = []
+    for a, b in cell.pieces():
+        position = a
+        for unit in _join_wrapped([cell.text[x:y] for x, y in cell.fragments(a, b)]):
+            start, position = position, position + len(unit)
+            end, kind = _read(unit)
+            name = unit[:end]
+            if not name or _is_marker(name) or name in _vocabulary().etc_words:
                 continue
-            for part in _split_run(name):
-                kept, note = _note(part)
-                if kept:
-                    mentions.append(
-                        UnitMention(name=kept, raw=raw, role=marker or role, note=note, is_group=is_group(kept))
-                    )
+            if len(_bare(name)) < 2 and name not in _vocabulary().unit_suffixes:
+                continue  # a lone character (a cell cut off after 有) names no unit
+            found.extend((start + x, start + y, kind) for x, y in _names(name))
+    has_lead = any(kind == _LEAD for _, _, kind in found)
+    mentions = []
+    for a, b, kind in found:
+        notes = [(a + x, a + y) for x, y in _notes(cell.text[a:b])]
+        dropped = {i for x, y in notes for i in range(x, y)}
+        kept = [i for i in range(a, b) if i not in dropped]
+        if not kept:
+            continue
+        if kind == _LEAD:
+            mention_role = Role.LEAD
+        elif kind == _COOPERATING:
+            mention_role = Role.COOPERATING
+        else:
+            mention_role = Role.RESPONSIBLE if has_lead and role is Role.LEAD else role
+        note = "；".join("".join(cell.name[x + 1 : y - 1]) for x, y in notes) or None
+        mentions.append(
+            UnitMention(
+                name="".join(cell.name[i] for i in kept),
+                raw="".join(cell.raw[i] for i in kept),
+                role=mention_role,
+                note=note,
+                is_group=_is_group_key(_bare("".join(cell.text[i] for i in kept))),
+            )
+        )
     return mentions
 
 
@@ -259,7 +506,7 @@ def agency_type(name: str) -> str:
     """The IRI of the functional type of a body: the longest matching keyword or suffix of
     ``agency-types.json`` (earlier entries win ties), else the fallback type."""
     v = _vocabulary()
-    bare = _bare(_clean(name))
+    bare = _bare(fold(name))
     best, best_length = v.fallback_type, 0
     for rule in v.types:
         for keyword in rule.keywords:
@@ -271,9 +518,15 @@ def agency_type(name: str) -> str:
     return best
 
 
+_TRAILING_BRACKETS = re.compile(r"(?:（[^（）]*）)+$")
+
+
 def _expand(stem: str) -> str:
     """Short forms written out (政府办 → 人民政府办公室, 委编办 → 委机构编制委员会办公室)."""
     abbreviations = _vocabulary().abbreviations
+    bracketed = _TRAILING_BRACKETS.search(stem)
+    if bracketed and bracketed.start() > 0:  # 编办（省审改办） → 机构编制委员会办公室（省审改办）
+        return _expand(stem[: bracketed.start()]) + bracketed.group()
     if stem in abbreviations:
         return abbreviations[stem]
     for short in sorted(abbreviations, key=len, reverse=True):

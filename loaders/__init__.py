@@ -1,14 +1,18 @@
-"""Ledger readers: one module per layout, one signature, one registry.
+"""Ledger readers: one module per convention, one signature, one registry, one choice.
 
-Each layout module defines ``LAYOUT = Layout(name=…, detect=…, read=…)``:
+Each reader module defines a ``Layout(name=…, detect=…, read=…)`` (a module may define several,
+registered as ``module:ATTRIBUTE``):
 
-- ``detect(source) -> float``: how sure the module is (0 to 1) that it can read the source, from
-  the structure of the text (cell terminators, tabs, 序号 runs, outline numbering…), never from
-  the file name.
+- ``detect(source) -> float``: whether the file shows the reader's conventions at all (0 when it
+  does not), from the structure of the text, never from the file name. It is a cheap filter.
 - ``read(source) -> LedgerRecord``: the tasks, or an ``InputError`` naming the line.
 
-``read_ledger`` picks the most confident layout (``layout=`` overrides the choice) and fills the
-metadata. Modules are imported lazily so that a command that reads no ledger pays nothing.
+``read_ledger`` reads a text file with every reader whose conventions it shows and keeps the
+reading that is most plausible on one scale for all (``loaders/score.py``: how much of the text
+the reading explains, whether its tasks read as tasks and its units as units, whether its
+numbering runs on), with that reading's warnings. A file is refused only when no reading finds
+a plausible task, and the refusal says what was found. ``layout=`` forces one reader. Modules
+are imported lazily so that a command that reads no ledger pays nothing.
 """
 
 from __future__ import annotations
@@ -23,20 +27,30 @@ from pathlib import Path
 from ..errors import InputError
 from .model import LedgerRecord, Overrides
 
-# Registry: layout name → module. Order breaks ties between equally confident layouts.
+# Registry: layout name → module (or module:attribute). Order breaks ties between equally
+# plausible readings.
 REGISTRY: dict[str, str] = {
     "docx": "zwgk.loaders.docx",
     "xlsx": "zwgk.loaders.xlsx",
-    "csv": "zwgk.loaders.csv_table",
-    "pipe-cells": "zwgk.loaders.pipe_cells",
     "tsv": "zwgk.loaders.delimited",
+    "csv": "zwgk.loaders.csv_table",
+    "bar-rows": "zwgk.loaders.rows:BAR_ROWS",
+    "comma-rows": "zwgk.loaders.rows:COMMA_ROWS",
+    "space-rows": "zwgk.loaders.rows:SPACE_ROWS",
+    "bar-cell-rows": "zwgk.loaders.stream:BAR_ROW_LAYOUT",
+    "paragraph-cell-rows": "zwgk.loaders.stream:PARAGRAPH_ROW_LAYOUT",
+    "bar-cells": "zwgk.loaders.stream:BAR_LAYOUT",
+    "paragraph-cells": "zwgk.loaders.stream:PARAGRAPH_LAYOUT",
     "word-dump": "zwgk.loaders.word_dump",
     "cell-per-line": "zwgk.loaders.cell_per_line",
     "prose": "zwgk.loaders.prose",
 }
 
-MIN_CONFIDENCE = 0.3
+MIN_PLAUSIBILITY = 0.02
+"""Below this no reading explains the text: a few words that happen to look like a task."""
 SUFFIXES = (".txt", ".text", ".htm", ".html", ".csv", ".tsv", ".docx", ".xlsx", ".md")
+NOT_LEDGERS = ("readme", "license", "licence", "changelog", "contributing", "notice", "authors")
+"""File names (without suffix) that a folder of ledgers holds beside them and that are not ledgers."""
 MAX_BYTES = int(os.environ.get("ZWGK_MAX_FILE_MB", "32")) * 1024 * 1024
 """A ledger is a few hundred kilobytes; a file far larger is refused before it is read."""
 
@@ -85,9 +99,10 @@ class Source:
 
     @cached_property
     def text(self) -> str:
+        from .normalise import strip_invisible
         from .text import decode
 
-        return decode(self.data, path=self.path)[0]
+        return strip_invisible(decode(self.data, path=self.path)[0])
 
     @cached_property
     def lines(self) -> list[str]:
@@ -115,6 +130,13 @@ class Layout:
     description: str = ""
     binary: bool = False
     """Reads the bytes itself (.docx, .xlsx); text layouts are skipped for such files."""
+    whole_rows: bool = False
+    """Reads cells as whole rows of the header's width and refuses a text whose cells do not
+    fill such rows: when it reads, its rows are exact (``readings`` prefers it)."""
+    delimiter: str | None = None
+    """For readers of whole rows, one per line: the delimiter (see ``grids.DELIMITERS``). Such a
+    reading is exact when every row is printed whole, and is preferred then to a reading that
+    had to guess the rows (``readings``)."""
 
 
 def layout_names() -> list[str]:
@@ -122,10 +144,11 @@ def layout_names() -> list[str]:
 
 
 def _module(name: str):
+    module_name = REGISTRY[name].split(":")[0]
     try:
-        return importlib.import_module(REGISTRY[name])
+        return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name == REGISTRY[name]:
+        if exc.name == module_name:
             return None
         raise
 
@@ -138,11 +161,12 @@ def get_layout(name: str) -> Layout:
             expected="one of " + ", ".join(layout_names()),
             message_zh=f"未知版式 {name!r}",
         )
-    return module.LAYOUT
+    _, _, attribute = REGISTRY[name].partition(":")
+    return getattr(module, attribute or "LAYOUT")
 
 
-def detect_layout(source: Source) -> Layout:
-    """The most confident layout, or an error saying what was found."""
+def _refuse_early(source: Source) -> None:
+    """Empty files and formats sent by mistake, told apart by their first bytes."""
     if not source.data.strip():
         raise InputError(
             "the file is empty", path=source.path, line=1, expected="a ledger table or key-points text",
@@ -155,43 +179,136 @@ def detect_layout(source: Source) -> Layout:
                 path=source.path, line=1, expected="a text, .docx, .xlsx or .csv ledger",
                 message_zh=f"不是可读取的台账文件：{advice}",
             )
-    scored: list[tuple[float, int, Layout]] = []
+
+
+@dataclass(frozen=True)
+class Reading:
+    layout: Layout
+    record: LedgerRecord
+    plausibility: float
+
+
+def readings(source: Source) -> list[Reading]:
+    """Every reading of the file by a reader whose conventions it shows, most plausible first."""
+    from .score import plausibility
+
+    _refuse_early(source)
     binary = source.is_zip()
+    out: list[tuple[float, int, Reading]] = []
     for order, name in enumerate(layout_names()):
         layout = get_layout(name)
-        if layout.binary != binary:
+        if layout.binary != binary or layout.detect(source) <= 0:
             continue
-        score = layout.detect(source)
-        if score > 0:
-            scored.append((score, -order, layout))
-    if not scored or max(scored, key=lambda s: s[:2])[0] < MIN_CONFIDENCE:
-        found = "a ZIP container that is neither .docx nor .xlsx" if binary else _describe(source)
+        try:
+            record = layout.read(source)
+        except InputError:
+            continue
+        if binary:
+            value = 1.0 if record.tasks else 0.0
+        else:
+            value = plausibility(record, lines=source.lines).value
+            if record.tasks and (layout.whole_rows or (
+                    layout.delimiter and _whole_rows(source, record, layout.delimiter))):
+                value += WHOLE_ROWS
+        out.append((value, -order, Reading(layout=layout, record=record, plausibility=value)))
+    return [reading for _, _, reading in sorted(out, key=lambda item: item[:2], reverse=True)]
+
+
+WHOLE_ROWS = 0.1
+"""What a reading of whole rows gains over readings that guessed the rows from cell contents."""
+
+
+def _whole_rows(source: Source, record: LedgerRecord, delimiter: str) -> bool:
+    from .grids import row_completeness
+
+    first = min(t.line for t in record.tasks)
+    last = max(t.end_line or t.line for t in record.tasks)
+    return row_completeness(source.lines, delimiter=delimiter, first=first, last=last) >= 0.95
+
+
+def _mark_cut_row(source: Source, record: LedgerRecord, delimiter: str) -> None:
+    """A text that stops inside its last row (a page saved or copied only in part): that row
+    has fewer cells than the others. Its task is kept with a warning, and what the empty cells
+    would have inherited from the rows above is taken back: it is not on the page."""
+    import re
+
+    from .grids import DELIMITERS
+    from .model import LedgerWarning
+
+    if any(w.code == "truncated" for w in record.warnings):
+        return
+    pattern = DELIMITERS[delimiter]
+    last = record.tasks[-1]
+    content = [i for i, line in enumerate(source.lines, start=1) if line.strip()]
+    counts = [len(pattern.findall(source.lines[t.line - 1].strip(" \u3000"))) for t in record.tasks[:-1]]
+    if not content or not counts or content[-1] > (last.end_line or last.line) + 1:
+        return
+    mode = max(set(counts), key=counts.count)
+    tail = source.lines[content[-1] - 1]
+    if len(pattern.findall(tail.strip(" \u3000"))) >= mode or re.search(r"[。；;]\s*$", tail):
+        return
+    if content[-1] <= (last.end_line or last.line):
+        last.units = [u for u in last.units if not u.inherited]
+        if last.deadline_inherited:
+            last.deadline, last.deadline_inherited = None, False
+        last.inherited = frozenset()
+    record.warnings.append(LedgerWarning(
+        code="truncated", line=content[-1],
+        en="the text stops in the middle of this row: the task is kept, the cells after the cut are not",
+        zh="文本在此行中断：保留该任务，中断处之后的单元格缺失"))
+
+
+def detect_layout(source: Source) -> Layout:
+    """The layout of the most plausible reading, or an error saying what was found."""
+    return _best(source).layout
+
+
+def _best(source: Source) -> Reading:
+    found = readings(source)
+    if not found or found[0].plausibility < MIN_PLAUSIBILITY:
+        what = "a ZIP container that is neither .docx nor .xlsx" if source.is_zip() else _describe(source)
         raise InputError(
-            f"no known ledger layout recognised; found {found}",
+            f"no ledger found: {what}",
             path=source.path,
             line=1,
             expected="a table with a header such as 序号/主要任务/牵头单位/责任单位/完成时限, "
             "or key points numbered 一、（一）",
-            message_zh="无法识别台账版式",
+            message_zh="未找到台账：既没有带表头的任务表，也没有编号的工作要点",
         )
-    return max(scored, key=lambda s: s[:2])[2]
+    return found[0]
 
 
 def _describe(source: Source) -> str:
+    from .outline import heading
+    from .table import UNKNOWN, column_role
+
     lines = source.nonblank_lines
     first = lines[0].strip()[:40] if lines else ""
-    return f"{len(lines)} non-empty lines beginning {first!r}"
+    items = sum(1 for line in lines if heading(line))
+    titles = sorted({cell.strip() for line in lines for cell in line.replace("｜", "|").split("|")
+                     if 0 < len(cell.strip()) <= 12 and column_role(cell) != UNKNOWN})[:6]
+    said = f"{len(lines)} non-empty lines beginning {first!r}"
+    said += f"; {items} numbered lines" if items else "; no numbered lines"
+    said += f"; column titles {'/'.join(titles)} but no rows under them" if titles else "; no column titles"
+    return said
 
 
 def read_ledger(
     path: str | Path, *, layout: str | None = None, overrides: Overrides | None = None
 ) -> LedgerRecord:
-    """Read one ledger file into the intermediate model."""
+    """Read one ledger file into the intermediate model: the most plausible reading of it."""
     from .metadata import apply_metadata
 
     source = Source(Path(path))
-    chosen = get_layout(layout) if layout else detect_layout(source)
-    record = chosen.read(source)
+    if layout:
+        _refuse_early(source)
+        chosen = get_layout(layout)
+        record = chosen.read(source)
+    else:
+        reading = _best(source)
+        chosen, record = reading.layout, reading.record
+    if chosen.delimiter and record.tasks:
+        _mark_cut_row(source, record, chosen.delimiter)
     if not record.tasks:
         raise InputError(
             f"no tasks found (read as layout {chosen.name!r})",
@@ -213,7 +330,7 @@ def ledger_files(paths: list[str | Path]) -> list[Path]:
         if path.is_dir():
             out.extend(
                 sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                       and not p.name.startswith((".", "~$")))
+                       and not p.name.startswith((".", "~$")) and p.stem.lower() not in NOT_LEDGERS)
             )
         elif path.exists():
             out.append(path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from . import Layout, Source
-from .model import LedgerRecord
+from .model import LedgerRecord, LedgerWarning
 from .outline import bare_number, heading
 from .table import (
     CHANNEL,
@@ -296,15 +296,19 @@ def read(source: Source) -> LedgerRecord:
         if task is not None:
             paths.append(path)
         else:
-            record.warnings.append(f"line {row.number.line}: row {row.number.text} has no task text / "
-                                   f"第{row.number.line}行：第{row.number.text}行没有任务内容")
+            record.warnings.append(LedgerWarning(
+                code="row-without-task", en=f"row {row.number.text} has no task text",
+                zh=f"第{row.number.text}行没有任务内容", line=row.number.line,
+            ))
         for cell in (c for c in row.dropped if not is_debris(c.text)):
-            record.warnings.append(f"line {cell.line}: cell not placed in any column / "
-                                   f"第{cell.line}行：无法归入任何列: {cell.flat[:30]}")
+            record.warnings.append(LedgerWarning(
+                code="cell-not-placed", en=f"cell not placed in any column: {cell.flat[:30]}",
+                zh=f"无法归入任何列：{cell.flat[:30]}", line=cell.line,
+            ))
     record.tasks = grid_to_tasks(grid)
     for task, path in zip(record.tasks, paths):
         task.indicators = _dedupe(path)
-    record.warnings.extend(header.warnings())
+    record.warnings.extend(header.warnings(line=cells[start].line))
     return record
 
 

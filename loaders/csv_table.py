@@ -8,7 +8,7 @@ import csv
 import io
 
 from . import Layout, Source
-from .delimited import find_header, rows_to_grid
+from .delimited import find_header, header_line, rows_to_grid
 from .model import LedgerRecord
 from .table import grid_to_tasks
 from .text import strip_html
@@ -53,10 +53,11 @@ def detect(source: Source) -> float:
 
 
 def read(source: Source) -> LedgerRecord:
-    grid = rows_to_grid(records(source.text), source=source)
+    rows = records(source.text)
+    grid = rows_to_grid(rows, source=source)
     record = source.record(layout=LAYOUT.name)
     record.tasks = grid_to_tasks(grid)
-    record.warnings.extend(grid.header.warnings())
+    record.warnings.extend(grid.header.warnings(line=header_line(rows)))
     return record
 
 

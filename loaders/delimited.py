@@ -27,6 +27,13 @@ def find_header(rows: list[tuple[int, list[str]]]) -> int | None:
     return None
 
 
+def header_line(rows: list[tuple[int, list[str] | None]]) -> int | None:
+    """The line of the header row among (line, cells) rows, ``None`` when there is none."""
+    body = [(n, cells) for n, cells in rows if cells is not None]
+    at = find_header(body)
+    return body[at][0] if at is not None else None
+
+
 def detect(source: Source) -> float:
     lines = source.nonblank_lines
     if not lines:
@@ -84,7 +91,7 @@ def read(source: Source) -> LedgerRecord:
     grid = rows_to_grid(rows, source=source)
     record = source.record(layout=LAYOUT.name)
     record.tasks = grid_to_tasks(grid)
-    record.warnings.extend(grid.header.warnings())
+    record.warnings.extend(grid.header.warnings(line=header_line(rows)))
     return record
 
 
@@ -93,4 +100,5 @@ LAYOUT = Layout(
     detect=detect,
     read=read,
     description="tab-separated rows, blank lines between merged blocks / 制表符分隔的表格",
+    delimiter="tab",
 )

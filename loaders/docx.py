@@ -10,7 +10,7 @@ import zipfile
 
 from ..errors import InputError
 from . import Layout, Source
-from .delimited import find_header, rows_to_grid
+from .delimited import header_line, rows_to_grid
 from .metadata import extract_metadata
 from .model import LedgerRecord
 from .table import grid_to_tasks
@@ -65,11 +65,12 @@ def read(source: Source) -> LedgerRecord:
             ordinal += 1
             cells = _row_cells(tr)
             rows.append((ordinal, cells if any(c.strip() for c in cells) else None))
-        if find_header([(n, c) for n, c in rows if c is not None]) is None:
+        head = header_line(rows)
+        if head is None:
             continue
         grid = rows_to_grid(rows, source=source)
         record.tasks.extend(grid_to_tasks(grid))
-        record.warnings.extend(grid.header.warnings())
+        record.warnings.extend(grid.header.warnings(line=head))
     return record
 
 

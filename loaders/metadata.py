@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .model import LedgerRecord, Overrides
+from .model import LedgerRecord, LedgerWarning, Overrides
 
 # A title names the genre; the first line that does is the ledger's title.
 _GENRE = re.compile(r"政务公开|政府信息公开|信息公开")
@@ -92,13 +92,18 @@ def apply_metadata(record: LedgerRecord, *, lines: list[str], overrides: Overrid
                 record.jurisdiction = place.name
                 break
     if record.year is None:
-        record.warnings.append("year unknown: give it with --year / 未识别年度，可用 --year 指定")
+        record.warnings.append(LedgerWarning(
+            code="year-unknown", en="year unknown: give it with --year", zh="未识别年度，可用 --year 指定",
+        ))
     if record.jurisdiction is None:
-        record.warnings.append(
-            "jurisdiction unknown: give it with --jurisdiction / 未识别行政区域，可用 --jurisdiction 指定"
-        )
+        record.warnings.append(LedgerWarning(
+            code="jurisdiction-unknown", en="jurisdiction unknown: give it with --jurisdiction",
+            zh="未识别行政区域，可用 --jurisdiction 指定",
+        ))
     if record.issuer is None:
-        record.warnings.append("issuer unknown: give it with --issuer / 未识别发文单位，可用 --issuer 指定")
+        record.warnings.append(LedgerWarning(
+            code="issuer-unknown", en="issuer unknown: give it with --issuer", zh="未识别发文单位，可用 --issuer 指定",
+        ))
 
 
 def _str(value: str | int | None) -> str | None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .normalise import key
+
 _CN = "一二三四五六七八九十百零〇"
 # (style, depth, pattern). Order matters: the first pattern that matches wins.
 OUTLINE_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("chapter", 0, re.compile(rf"^第[{_CN}\d]+[部分章篇]\s*")),
     ("cn", 1, re.compile(rf"^([{_CN}]+)\s*[、.．]\s*")),
-    ("paren-cn", 2, re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*[、.．]?\s*")),
+    ("paren-cn", 2, re.compile(rf"^[（(〔]\s*([{_CN}]+)\s*[）)〕]\s*[、.．]?\s*")),
     ("arabic", 3, re.compile(r"^(\d{1,3})\s*(?:[、.．](?!\d)|\s+(?=\D))\s*")),
     ("paren-arabic", 4, re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*")),
     ("circled", 5, re.compile(r"^([①-⑳])\s*")),
@@ -31,10 +33,12 @@ class Heading:
 
 
 def heading(text: str) -> Heading | None:
-    """The outline number at the start of ``text``, if any."""
+    """The outline number at the start of ``text``, if any. Matched on the text's key, so that
+    full-width digits and brackets (１．（一）) and 1﹒ are numbers too; ``rest`` is printed text."""
     stripped = text.strip()
+    folded = key(stripped)
     for style, depth, pattern in OUTLINE_STYLES:
-        match = pattern.match(stripped)
+        match = pattern.match(folded)
         if match:
             label = match.group(1) if match.groups() else match.group(0).strip()
             if style == "paren-cn":
@@ -50,5 +54,5 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.．、]?\s*$")
 
 def bare_number(text: str) -> str | None:
     """A cell that holds only a row number (``12``, ``12.``), as 序号 columns print it."""
-    match = _BARE_NUMBER.match(text)
+    match = _BARE_NUMBER.match(key(text))
     return match.group(1) if match else None

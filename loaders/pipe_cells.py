@@ -108,7 +108,7 @@ def read(source: Source) -> LedgerRecord:
         grid.rows.append(row + [number] + row_values)
     record = source.record(layout=LAYOUT.name)
     record.tasks = grid_to_tasks(grid)
-    record.warnings.extend(header.warnings())
+    record.warnings.extend(header.warnings(line=titles[0].line if titles else None))
     return record
 
 

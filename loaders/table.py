@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ..resources import read_text
 from .model import Role, TaskRecord, UnitCell
+from .normalise import fold
 from .outline import heading
 
 INDICATOR = "indicator"
@@ -65,8 +66,8 @@ def _synonyms() -> tuple[tuple[str, str], ...]:
 
 def column_role(title: str) -> str:
     """The role a header title names, ``unknown`` when no synonym fits."""
-    key = _WS.sub("", title)
-    if not key:
+    key = re.sub(r"\([^()]{0,8}\)$", "", fold(title)).strip("*:：")
+    if not key or len(key) > 16:
         return UNKNOWN
     for synonym, role in _synonyms():
         if key == synonym:
@@ -90,12 +91,20 @@ class Header:
     def index(self, role: str) -> list[int]:
         return [i for i, column in enumerate(self.columns) if column.role == role]
 
-    def warnings(self) -> list[str]:
+    def warnings(self, *, line: int | None = None) -> list["LedgerWarning"]:
         """The warning a ledger carries when its header has words no synonym knows: it still
-        loads, and the user learns which words to add to ``columns.json``."""
+        loads, and the user learns which words to add to ``columns.json``. ``line`` is the
+        header's line when the reader knows it."""
+        from .model import LedgerWarning
+
         if not self.unknown:
             return []
-        return ["unknown header words / 未识别的表头: " + "、".join(self.unknown)]
+        return [LedgerWarning(
+            code="unknown-header",
+            en="unknown header words: " + ", ".join(self.unknown),
+            zh="未识别的表头：" + "、".join(self.unknown),
+            line=line,
+        )]
 
 
 def read_header(titles: list[str]) -> Header:

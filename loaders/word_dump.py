@@ -11,7 +11,7 @@ import re
 
 from ..errors import InputError
 from . import Layout, Source
-from .model import LedgerRecord, Role, UnitCell
+from .model import LedgerRecord, LedgerWarning, Role, UnitCell
 from .table import REMARK, Cell, Grid, grid_to_tasks, header_score, join_cjk, read_header
 from .table import _word_pattern
 
@@ -89,10 +89,10 @@ def read(source: Source) -> LedgerRecord:
     remark_cells: dict[str, Cell] = {}
     for row in rows[at + 1:]:
         if len(row) != width:
-            record.warnings.append(
-                f"line {row[0].line}: a row of {len(row)} cells under a header of {width} / "
-                f"第{row[0].line}行：单元格数与表头不符"
-            )
+            record.warnings.append(LedgerWarning(
+                code="row-width", en=f"a row of {len(row)} cells under a header of {width}",
+                zh=f"该行有 {len(row)} 个单元格，表头有 {width} 个", line=row[0].line,
+            ))
         cells: list[Cell | None] = [c if c.text else None for c in row[:width]]
         grid.rows.append(cells + [None] * (width - len(cells)))
         for i in header.index(REMARK):
@@ -105,7 +105,7 @@ def read(source: Source) -> LedgerRecord:
             if cell is not None and cooperating_remark(remark):
                 task.units.append(UnitCell(text=cell.text, role=Role.COOPERATING, line=cell.line,
                                            inherited="remark" in task.inherited))
-    record.warnings.extend(header.warnings())
+    record.warnings.extend(header.warnings(line=rows[at][0].line))
     return record
 
 

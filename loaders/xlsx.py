@@ -11,7 +11,7 @@ from ..errors import InputError
 from . import Layout, Source
 from .delimited import find_header, rows_to_grid
 from .metadata import extract_metadata
-from .model import LedgerRecord
+from .model import LedgerRecord, LedgerWarning
 from .table import grid_to_tasks
 
 
@@ -60,7 +60,11 @@ def read(source: Source) -> LedgerRecord:
             record.title = str(found["title"])
         grid = rows_to_grid(rows, source=source)
         record.tasks.extend(grid_to_tasks(grid))
-        record.warnings.extend(f"sheet {sheet.title}: {warning}" for warning in grid.header.warnings())
+        record.warnings.extend(
+            LedgerWarning(code=warning.code, en=f"sheet {sheet.title}: {warning.en}",
+                          zh=f"工作表 {sheet.title}：{warning.zh}", line=warning.line)
+            for warning in grid.header.warnings(line=body[at][0])
+        )
     return record
 
 

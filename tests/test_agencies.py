@@ -57,6 +57,98 @@ def test_role_markers_override_the_column():
     ]
 
 
+# Cells of the real ledgers in ../shared/corpus (gold conventions: 牵头/主办 units lead, the other
+# units of such a cell responsible, 配合/协办 co-operating; no 牵头 in the cell: the column's role;
+# never split inside brackets; verbs, 等 and what follows a marker are not part of names).
+L, R, C = "lead", "responsible", "cooperating"
+CORPUS_CELLS = [
+    ("财政所、便民综合服务中心、土管所等", Role.LEAD, [("财政所", L), ("便民综合服务中心", L), ("土管所", L)]),
+    (
+        "市政府办公室、市有关单位(见附件1,下同),各县(市、区)人民政府(管委会)负责",
+        Role.LEAD,
+        [("市政府办公室", L), ("市有关单位（见附件1,下同）", L), ("各县（市、区）人民政府（管委会）", L)],
+    ),
+    (
+        "市政府办公室、市有关单位(见附件1,下同),各县(市、区)人民政府(管委会)负责",
+        Role.RESPONSIBLE,
+        [("市政府办公室", R), ("市有关单位（见附件1,下同）", R), ("各县（市、区）人民政府（管委会）", R)],
+    ),
+    (
+        "市法制局牵头,市有关单位,各县(市、区)人民政府(管委会)负责",
+        Role.LEAD,
+        [("市法制局", L), ("市有关单位", R), ("各县（市、区）人民政府（管委会）", R)],
+    ),
+    ("市发改委、市税务局等市有关单位,各县(市、区)政府", Role.LEAD,
+     [("市发改委", L), ("市税务局", L), ("市有关单位", L), ("各县（市、区）政府", L)]),
+    ("各县（市、区）政府", Role.LEAD, [("各县（市、区）政府", L)]),
+    ("办公室牵头,其他股室及属下单位配合", Role.LEAD, [("办公室", L), ("其他股室及属下单位", C)]),
+    ("其他股室及属下单位", Role.LEAD, [("其他股室及属下单位", L)]),
+    (
+        "区司法局牵头区级规范性文件集中公开工作,区各行政规范性文件制定主体具体落实;"
+        "各成员单位负责做好本单位行政规范性文件集中公开工作",
+        Role.LEAD,
+        [("区司法局", L), ("区各行政规范性文件制定主体", R), ("各成员单位", R)],
+    ),
+    ("各科室、医疗保障事业管理中心按职责分工落实", Role.LEAD, [("各科室", L), ("医疗保障事业管理中心", L)]),
+    ("办公室、法规和基金监管科、医保中心按职责分工落", Role.LEAD,  # cut off mid-verb
+     [("办公室", L), ("法规和基金监管科", L), ("医保中心", L)]),
+    ("海事局等按职责分工负责", Role.RESPONSIBLE, [("海事局", R)]),
+    ("市税务局等市有关单位", Role.LEAD, [("市税务局", L), ("市有关单位", L)]),
+    ("市财政局等部门", Role.LEAD, [("市财政局", L)]),
+    ("局防控办主办、各工作组协办", Role.LEAD, [("局防控办", L), ("各工作组", C)]),
+    ("局主办科室", Role.LEAD, [("局主办科室", L)]),
+    ("省编办 (省审改办)", Role.LEAD, [("省编办（省审改办）", L)]),
+    ("广电旅游和公共服务股(行政审批服务股)牵头,办公室配合", Role.LEAD,
+     [("广电旅游和公共服务股（行政审批服务股）", L), ("办公室", C)]),
+    ("綜合規(guī)劃司牽頭,各有關(guān)司局按職責分工負責", Role.LEAD, [("綜合規(guī)劃司", L), ("各有關(guān)司局", R)]),
+    ("政策研究室牽頭,綜合規(guī)劃司、公路局、海事局等按職責分工負責", Role.LEAD,
+     [("政策研究室", L), ("綜合規(guī)劃司", R), ("公路局", R), ("海事局", R)]),
+    ("辦公室負責、各科室協辦", Role.LEAD, [("辦公室", L), ("各科室", C)]),
+    ("財務科配合", Role.LEAD, [("財務科", C)]),
+    ("办公室 财务科 人事科", Role.LEAD, [("办公室", L), ("财务科", L), ("人事科", L)]),
+    ("区工业和信息 化局", Role.LEAD, [("区工业和信息化局", L)]),
+    ("区司法局牵头区级规范性文件清理结果公开工作,有", Role.LEAD, [("区司法局", L)]),  # cut off
+    ("各单位负责人", Role.LEAD, [("各单位负责人", L)]),
+]
+
+
+@pytest.mark.parametrize(("cell", "column", "expected"), CORPUS_CELLS)
+def test_split_corpus_cells(cell, column, expected):
+    assert units(cell, column) == expected
+
+
+def test_names_as_printed():
+    """``name`` writes structural brackets full-width; ``raw`` is the name exactly as printed
+    (brackets, glosses, traditional characters), whitespace and markers removed."""
+    [mention] = split_units("省编办 (省审改办)", role=Role.LEAD)
+    assert (mention.name, mention.raw, mention.note) == ("省编办（省审改办）", "省编办(省审改办)", None)
+    [mention] = split_units("綜合規(guī)劃司牽頭", role=Role.RESPONSIBLE)
+    assert (mention.name, mention.raw, mention.role) == ("綜合規(guī)劃司", "綜合規(guī)劃司", Role.LEAD)
+    [mention] = split_units("各县（市、区）人民政府", role=Role.LEAD)
+    assert mention.raw == "各县（市、区）人民政府" and mention.is_group
+    assert split_units("各有關(guān)司局按職責分工負責", role=Role.LEAD)[0].is_group
+
+
+def test_the_printed_name_is_a_label_of_the_agency():
+    from zwgk.loaders.model import LedgerRecord, TaskRecord, UnitCell
+    from zwgk.rdf import build_ledger
+
+    cells = [UnitCell(text="省编办 (省审改办)", role=Role.LEAD, line=2),
+             UnitCell(text="省直各部门,各设区市", role=Role.RESPONSIBLE, line=2)]
+    record = LedgerRecord(
+        source_path=package_file("analysis", "data", "agencies.json"), source_file="fujian.txt",
+        sha256="0" * 64, layout="test", title="2015年政府信息公开工作主要任务分解表",
+        issuer="福建省人民政府办公厅", jurisdiction="福建省", year=2015,
+        tasks=[TaskRecord(text="政府工作部门行政审批项目取消、下放信息公开", line=2, units=cells)],
+    )
+    labels = {}
+    for quad in build_ledger(record).quads:
+        if quad.predicate.value.endswith(("#prefLabel", "#altLabel")):
+            labels.setdefault(quad.subject.value, set()).add(quad.object.value)
+    [edit] = [found for found in labels.values() if "省编办(省审改办)" in found]
+    assert {"省编办（省审改办）", "福建省机构编制委员会办公室（省审改办）"} <= edit
+
+
 def test_parenthesised_notes():
     [mention] = split_units("区财政局（负责资金保障）", role=Role.LEAD)
     assert (mention.name, mention.note) == ("区财政局", "负责资金保障")

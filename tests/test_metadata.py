@@ -17,7 +17,7 @@ def test_metadata_of_001():
 
 
 def test_undated_000_warns_and_override_fills():
-    assert any("year unknown" in w for w in read_ledger(SAMPLE["000"]).warnings)
+    assert "year-unknown" in [w.code for w in read_ledger(SAMPLE["000"]).warnings]
     assert read_ledger(SAMPLE["000"], overrides=Overrides(year=2019)).year == 2019
 
 

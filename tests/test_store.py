@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from zwgk.errors import InputError, StoreError
-from zwgk.store import LedgerStore, load_paths
+from zwgk.store import BatchRefused, LedgerStore, load_paths
 
 
 def _snapshot(location) -> set:
@@ -75,6 +77,49 @@ def test_keep_going_loads_the_good_files(tmp_path, samples):
         report = load_paths(store, [samples["004"], bad], keep_going=True)
     assert [s.tasks for s in report.summaries] == [37]
     assert [e.path for e in report.skipped] == [str(bad)]
+    assert [(r.file, r.line) for r in report.refused] == [(str(bad), 1)]
+    assert report.read == 1
+
+
+def test_every_file_is_read_before_the_batch_is_refused(tmp_path, samples):
+    """A plain load reads every file, names every refused one, and writes nothing."""
+    location = tmp_path / "db"
+    with LedgerStore.open(location) as store:
+        load_paths(store, [samples["003"]])
+    before = _snapshot(location)
+    empty, notice = tmp_path / "a-empty.txt", tmp_path / "b-notice.txt"
+    empty.write_bytes(b"")
+    notice.write_text("这是一份普通的通知。\n请各单位认真学习。\n", encoding="utf-8")
+    with LedgerStore.open(location) as store, pytest.raises(BatchRefused) as caught:
+        load_paths(store, [empty, samples["004"], notice, samples["001"]])
+    refused = caught.value
+    assert [(r.file, r.line) for r in refused.refused] == [(str(empty), 1), (str(notice), 1)]
+    assert refused.read == 2
+    assert refused.path == str(empty) and refused.line == 1  # it reads as the first refusal
+    assert "and 1 more file refused" in str(refused)
+    first = refused.refused[0]
+    assert "empty" in first.message and first.message_zh
+    assert first.as_json() == {"file": str(empty), "line": 1, "message": first.message, "message_zh": first.message_zh}
+    again = pickle.loads(pickle.dumps(refused))
+    assert (again.refused, again.read, str(again)) == (refused.refused, refused.read, str(refused))
+    assert _snapshot(location) == before
+
+
+def test_parallel_load_carries_warnings_and_refusals(tmp_path, samples, monkeypatch):
+    """Summaries and refusals cross the worker processes' boundary whole."""
+    import zwgk.store as store_module
+    from zwgk.loaders.model import LedgerWarning
+
+    monkeypatch.setattr(store_module, "PARALLEL_FROM", 2)
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    with LedgerStore.open(tmp_path / "db") as store:
+        report = load_paths(store, [samples["000"], bad, samples["004"]], keep_going=True, workers=2)
+    assert [s.source_file for s in report.summaries] == [samples["000"].name, samples["004"].name]
+    warnings = report.summaries[0].warnings
+    assert isinstance(warnings, tuple) and all(isinstance(w, LedgerWarning) for w in warnings)
+    assert "year-unknown" in [w.code for w in warnings]
+    assert [r.file for r in report.refused] == [str(bad)] and report.read == 2
 
 
 def test_second_writer_gets_a_clear_error(tmp_path):

@@ -1,0 +1,138 @@
+"""Cells from text: the conventions by which a table arrives when a page is saved or copied.
+
+Each function turns a document's lines into a stream of cells (text and source lines), with no
+notion of rows yet: the readers decide rows from the header and the cells' contents, because a
+vertically merged cell is printed once and the rows below it simply have fewer cells.
+
+- ``bar_cells``: a ``|`` (or ｜) closes a cell — one cell per line closed by ``|``, a lone ``|``
+  line after a cell, ``||`` runs for empty or merged cells, and ``a | b | c |`` rows alike; text
+  after the last bar of a line runs on into the next line's first cell.
+- ``paragraph_cells``: cells separated by blank lines (a web table printed one cell per
+  paragraph); a line of only spaces (often non-breaking ones, from ``&nbsp;``) between blank
+  lines is an empty cell.
+- ``line_rows``: one row per line split on a delimiter (tab, `` | ``, ｜, ，, runs of spaces),
+  for tables whose every row is printed whole."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalise import key
+from .page import is_page_debris
+from .text import strip_html
+
+_BAR = re.compile(r"[|｜]")
+_SEPARATOR = re.compile(r"[|｜]?\s*:?-{3,}:?\s*([|｜]\s*:?-{3,}:?\s*)*[|｜]?")
+"""The line under a markdown table's header: |---|:---:|."""
+
+
+@dataclass
+class Piece:
+    text: str
+    line: int
+    end_line: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip(" \t\u3000\u00a0")
+
+
+def bar_cells(lines: list[str]) -> list[Piece]:
+    cells: list[Piece] = []
+    buffer: list[str] = []
+    first = 0
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            if buffer:
+                cells.append(Piece(text=strip_html("\n".join(buffer)), line=first, end_line=number - 1))
+                buffer, first = [], 0
+            continue
+        if (is_page_debris(raw) and not _BAR.search(raw)) or _SEPARATOR.fullmatch(raw.strip()):
+            continue
+        parts = _BAR.split(raw)
+        for index, part in enumerate(parts):
+            closed = index < len(parts) - 1
+            if part.strip():
+                if not buffer:
+                    first = number
+                buffer.append(part.strip())
+            if closed:
+                cells.append(Piece(text=strip_html("\n".join(buffer)), line=first or number, end_line=number))
+                buffer, first = [], 0
+    if buffer:
+        cells.append(Piece(text=strip_html("\n".join(buffer)), line=first, end_line=len(lines)))
+    return cells
+
+
+def paragraph_cells(lines: list[str]) -> list[Piece]:
+    cells: list[Piece] = []
+    buffer: list[str] = []
+    start = 0
+    for number, line in enumerate(lines + [""], start=1):
+        if not line.strip():
+            if buffer:
+                text = "\n".join(b.strip() for b in buffer if b.strip())
+                cells.append(Piece(text=strip_html(text), line=start, end_line=number - 1))
+                buffer = []
+            elif line and number <= len(lines):
+                cells.append(Piece(text="", line=number, end_line=number))
+            continue
+        if is_page_debris(line):
+            continue
+        if not buffer:
+            start = number
+        buffer.append(line)
+    return cells
+
+
+DELIMITERS: dict[str, re.Pattern[str]] = {
+    "tab": re.compile(r"\t"),
+    "bar": re.compile(r"\s*[|｜]\s*"),
+    "comma": re.compile(r"\s*，\s*"),
+    "spaces": re.compile(r"(?:[ \u00a0]{2,}|\u3000+)"),
+}
+
+
+def line_rows(lines: list[str], *, delimiter: str) -> list[tuple[int, list[str] | None]]:
+    """(1-based line, cells) per line; ``None`` for a blank line (a block break). Outer bars of
+    a markdown row (``| a | b |``) and its ``---|---`` separator line are not cells."""
+    pattern = DELIMITERS[delimiter]
+    rows: list[tuple[int, list[str] | None]] = []
+    barred = [line.strip() for line in lines if _BAR.search(line)]
+    outer = delimiter == "bar" and sum(
+        1 for line in barred if _BAR.match(line) and _BAR.search(line[-1:])) * 2 >= len(barred)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            rows.append((number, None))
+            continue
+        if is_page_debris(line):
+            continue
+        text = line.strip() if delimiter != "tab" else line.rstrip("\n")
+        if delimiter == "bar":
+            if re.fullmatch(r"[\s|｜:：\-—]+", key(text)):
+                continue
+            text = re.sub(r"^[|｜]\s*|\s*[|｜]$", "", text.strip()) if outer else re.sub(r"\s*[|｜]$", "", text.strip())
+        rows.append((number, [strip_html(cell) for cell in pattern.split(text)]))
+    return rows
+
+
+def delimiter_share(lines: list[str], delimiter: str) -> float:
+    """Share of non-blank lines that a delimiter splits into three cells or more."""
+    pattern = DELIMITERS[delimiter]
+    body = [line for line in lines if line.strip()]
+    if not body:
+        return 0.0
+    return sum(1 for line in body if len(pattern.split(line.strip())) >= 3) / len(body)
+
+
+def row_completeness(lines: list[str], *, delimiter: str, first: int, last: int) -> float:
+    """Share of the lines from ``first`` to ``last`` (1-based) that split into the most common
+    number of cells: 1 when every row is printed whole, lower when merged cells are left out."""
+    pattern = DELIMITERS[delimiter]
+    counts = [len(pattern.findall(lines[n - 1].strip())) for n, cells in line_rows(lines, delimiter=delimiter)
+              if cells is not None and first <= n <= last and any(c.strip() for c in cells)]
+    if not counts:
+        return 0.0
+    mode = max(set(counts), key=counts.count)
+    return counts.count(mode) / len(counts)

@@ -1,0 +1,62 @@
+"""Every common way of writing a ledger table as text is read: each sample's tasks, written back
+out as a table (tests/variants.py) in one convention — tabs, markdown pipes, full-width ｜ or ，,
+aligned spaces, CSV, one cell per paragraph, one cell per line closed by ``|``, traditional
+characters, inside a saved web page, cut off at a random row — read back as the same tasks:
+same count, and per task the same text, lead units, deadline and indicator path (normalised:
+NFKC, whitespace removed)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from conftest import SAMPLE
+from variants import CONVENTIONS, SAMPLE_NAMES, compare, expected_tasks, norm, render, to_simplified, \
+    to_traditional
+from zwgk.loaders import read_ledger
+
+CASES = [(sample, name) for sample in sorted(SAMPLE) for name in CONVENTIONS]
+
+
+@lru_cache(maxsize=None)
+def original(sample: str):
+    return read_ledger(SAMPLE[sample])
+
+
+def _write(tmp_path, sample: str, name: str):
+    variant = render(original(sample), name, seed=SAMPLE_NAMES[sample])
+    path = tmp_path / f"{SAMPLE_NAMES[sample]}-{name}{variant.suffix}"
+    path.write_text(variant.text, encoding="utf-8")
+    return path, variant
+
+
+@pytest.mark.parametrize(
+    "sample, name", CASES, ids=[f"{SAMPLE_NAMES[sample]}-{name}" for sample, name in CASES]
+)
+def test_variant_reads_the_same_tasks(tmp_path, sample, name):
+    record = original(sample)
+    path, variant = _write(tmp_path, sample, name)
+    traditional = CONVENTIONS[name].wrapper == "traditional"
+    read_fold = to_simplified if traditional else (lambda s: s)
+    expected = expected_tasks(record, (lambda s: to_simplified(to_traditional(s))) if traditional else read_fold)
+
+    read = read_ledger(path)
+
+    if variant.cut_row is None:
+        assert len(read.tasks) == len(expected), (
+            f"{path.name}: read {len(read.tasks)} tasks, the table has {len(expected)}")
+        problems = compare(read.tasks, expected, read_fold)
+    else:
+        cut = variant.cut_row
+        assert len(read.tasks) in (cut, cut + 1), (
+            f"{path.name}: the text stops in row {cut}; read {len(read.tasks)} tasks, "
+            f"expected the {cut} before it and perhaps the cut one")
+        problems = compare(read.tasks[:cut], expected[:cut], read_fold)
+        if len(read.tasks) == cut + 1:
+            partial = norm(read.tasks[cut].text)
+            if not expected[cut].text.startswith(partial):
+                problems.append(f"cut task {cut}: text {partial[:40]!r} is not the start of the row's text")
+        codes = [getattr(w, "code", None) for w in read.warnings]
+        assert "truncated" in codes, f"{path.name}: no 'truncated' warning (warnings: {read.warnings!r})"
+    assert not problems, f"{path.name}: {len(problems)} differences, first: " + "; ".join(problems[:5])
