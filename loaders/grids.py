@@ -16,10 +16,12 @@ vertically merged cell is printed once and the rows below it simply have fewer c
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .normalise import key
-from .page import is_page_debris
+from .page import article_end, is_page_debris
+from .table import UNKNOWN, column_role
 from .text import strip_html
 
 _BAR = re.compile(r"[|｜]")
@@ -39,6 +41,7 @@ class Piece:
 
 
 def bar_cells(lines: list[str]) -> list[Piece]:
+    lines = lines[:article_end(lines)]
     cells: list[Piece] = []
     buffer: list[str] = []
     first = 0
@@ -66,6 +69,7 @@ def bar_cells(lines: list[str]) -> list[Piece]:
 
 
 def paragraph_cells(lines: list[str]) -> list[Piece]:
+    lines = lines[:article_end(lines)]
     cells: list[Piece] = []
     buffer: list[str] = []
     start = 0
@@ -99,15 +103,26 @@ def line_rows(lines: list[str], *, delimiter: str) -> list[tuple[int, list[str] 
     a markdown row (``| a | b |``) and its ``---|---`` separator line are not cells."""
     pattern = DELIMITERS[delimiter]
     rows: list[tuple[int, list[str] | None]] = []
-    barred = [line.strip() for line in lines if _BAR.search(line)]
-    outer = delimiter == "bar" and sum(
-        1 for line in barred if _BAR.match(line) and _BAR.search(line[-1:])) * 2 >= len(barred)
+    lines = lines[:article_end(lines)]
+    header = next((line.strip() for line in lines if _BAR.search(line) and sum(
+        column_role(cell) != UNKNOWN for cell in _BAR.split(line)) >= 2), "")
+    # A markdown table (| a | b |) has outer bars on its header; a table whose edge cells are
+    # empty (｜｜text｜unit｜) does not, and there a leading bar closes an empty cell.
+    outer = delimiter == "bar" and bool(_BAR.match(header))
+    columns: list[int] | None = None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             rows.append((number, None))
             continue
         if is_page_debris(line):
             continue
+        if delimiter == "spaces":
+            if columns is not None:
+                rows.append((number, _aligned(line, columns)))
+                continue
+            chunks = _chunks(line)
+            if sum(column_role(text) != UNKNOWN for _, text in chunks) >= 2:
+                columns = [start for start, _ in chunks]
         text = line.strip() if delimiter != "tab" else line.rstrip("\n")
         if delimiter == "bar":
             if re.fullmatch(r"[\s|｜:：\-—]+", key(text)):
@@ -117,18 +132,46 @@ def line_rows(lines: list[str], *, delimiter: str) -> list[tuple[int, list[str] 
     return rows
 
 
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def _chunks(line: str) -> list[tuple[int, str]]:
+    """(display column where it starts, text) of each run of text between two spaces or more;
+    a Chinese character is two columns wide, as a fixed-width layout prints it."""
+    line = line.replace("\t", "    ")
+    return [(sum(_width(ch) for ch in line[:match.start()]), match.group())
+            for match in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+def _aligned(line: str, columns: list[int]) -> list[str]:
+    """A row of a table whose columns are aligned with spaces (pdftotext -layout, a fixed-width
+    export): each run of text goes to the column whose title starts at or before it, so that
+    empty cells keep their place."""
+    cells = [""] * len(columns)
+    for start, text in _chunks(line):
+        index = max((i for i, at in enumerate(columns) if at <= start + 1), default=0)
+        cells[index] = f"{cells[index]} {text}".strip()
+    return cells
+
+
 def delimiter_share(lines: list[str], delimiter: str) -> float:
-    """Share of non-blank lines that a delimiter splits into three cells or more."""
+    """Share of non-blank lines that a delimiter splits into three cells or more (two for
+    aligned columns, whose empty cells leave no mark)."""
     pattern = DELIMITERS[delimiter]
     body = [line for line in lines if line.strip()]
     if not body:
         return 0.0
-    return sum(1 for line in body if len(pattern.split(line.strip())) >= 3) / len(body)
+    least = 2 if delimiter == "spaces" else 3
+    return sum(1 for line in body if len(pattern.split(line.strip())) >= least) / len(body)
 
 
 def row_completeness(lines: list[str], *, delimiter: str, first: int, last: int) -> float:
     """Share of the lines from ``first`` to ``last`` (1-based) that split into the most common
-    number of cells: 1 when every row is printed whole, lower when merged cells are left out."""
+    number of cells: 1 when every row is printed whole, lower when merged cells are left out.
+    Columns aligned with spaces are placed by position, so their rows are always whole."""
+    if delimiter == "spaces":
+        return 1.0 if any(cells for _, cells in line_rows(lines, delimiter=delimiter)) else 0.0
     pattern = DELIMITERS[delimiter]
     counts = [len(pattern.findall(lines[n - 1].strip())) for n, cells in line_rows(lines, delimiter=delimiter)
               if cells is not None and first <= n <= last and any(c.strip() for c in cells)]

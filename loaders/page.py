@@ -46,6 +46,20 @@ def is_title(line: str) -> bool:
     )
 
 
+def is_footer(line: str) -> bool:
+    """The first line of a page's footer (相关链接, 附件下载, 上一篇, 版权所有…): the article has
+    ended."""
+    return bool(_pattern("footer").search(fold(line)))
+
+
+def article_end(lines: list[str]) -> int:
+    """The number of lines up to the page's footer (all of them when there is none). Widgets
+    above the article (a 相关链接 sidebar) are not its end: the footer follows the first line of
+    text long enough to be the article's."""
+    start = next((i for i, line in enumerate(lines) if len(fold(line)) >= 20 and not is_page_debris(line)), len(lines))
+    return next((i for i in range(start, len(lines)) if lines[i].strip() and is_footer(lines[i])), len(lines))
+
+
 def ends_notice(line: str) -> bool:
     """特此通知, a date line, (此件公开发布), 附件: after these no paragraph continues an item."""
     return bool(_pattern("notice_end").search(fold(line)))

@@ -23,7 +23,7 @@ from . import Layout, Source
 from .model import LedgerRecord, LedgerWarning, Role, TaskRecord, UnitCell
 from .normalise import fold, key
 from .outline import heading
-from .page import ends_notice, is_not_task_heading, is_page_debris, is_title
+from .page import article_end, ends_notice, is_not_task_heading, is_page_debris, is_title
 from .table import _word_pattern, cell_words, is_debris, join_cjk
 
 _ITEM_STYLES = {"chapter", "cn", "paren-cn", "arabic", "paren-arabic", "circled"}
@@ -87,7 +87,7 @@ def _outline(lines: list[str]) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     open_item = True
-    for number in range(_start(lines), len(lines)):
+    for number in range(_start(lines), article_end(lines)):
         raw = lines[number]
         stripped = raw.strip()
         if not stripped or is_debris(stripped) or is_page_debris(stripped):

@@ -144,8 +144,9 @@ class _Reader:
         if found and found.style == "paren-cn":
             style = self.styles.get("paren-cn")
             if style is None:
-                short = len(flat) <= _MAX_HEADING and not _SENTENCE.search(flat[:-1]) and not flat.endswith("。")
-                style = self.styles["paren-cn"] = HEADING if short else ITEM
+                short = len(flat) <= _MAX_HEADING and not _SENTENCE.search(flat[:-1])
+                style = self.styles["paren-cn"] = HEADING if short and (
+                    not flat.endswith("。") or len(self.header.index(INDICATOR)) >= 2) else ITEM
             return style
         kind = cell_kind(piece.text)
         if kind == CHANNEL and CHANNEL in self.roles:
@@ -195,6 +196,10 @@ class _Reader:
                 row.headings.append(piece)
             elif kind in (ITEM, SENTENCE):
                 self._task(rows, piece, numbered=kind == ITEM)
+            elif kind == UNITS and not row.task and not row.headings and row.number is None \
+                    and (len(rows) == 1 or rows[-2].units) and INDICATOR in self.roles and self._plain_heading(piece):
+                rows.append(row := _Row()) if row.started else None
+                row.headings.append(piece)
             elif kind == UNITS:
                 target = row
                 if not row.task and row.headings:
@@ -209,6 +214,13 @@ class _Reader:
             elif kind == CHANNEL:
                 row.channel.append(piece)
         return [r for r in rows if r.task]
+
+    @staticmethod
+    def _plain_heading(piece: Piece) -> bool:
+        """Short, no sentence, no separator: a title that ends as a unit name does (组织领导,
+        工作机构) and sits where a new row's heading begins."""
+        flat = fold(piece.text)
+        return len(flat) <= _MAX_PLAIN_HEADING and not _SENTENCE.search(flat) and not re.search(r"[、，,]", flat)
 
     def _task(self, rows: list[_Row], piece: Piece, *, numbered: bool) -> None:
         row = rows[-1]
@@ -420,7 +432,9 @@ def _whole_rows(source: Source, cells: list[Piece], layout: str) -> LedgerRecord
     record = source.record(layout=layout)
     record.tasks = grid_to_tasks(grid)
     record.warnings.extend(grid.header.warnings())
-    if len(body) % width and record.tasks:
+    last_line = next((line.strip() for line in reversed(source.lines) if line.strip()), "")
+    open_cell = layout == "bar-cell-rows" and not re.search(r"[|｜]$", last_line) and not _ENDED.search(fold(last_line))
+    if (len(body) % width or open_cell) and record.tasks:
         cut = record.tasks[-1]
         cut.units = [u for u in cut.units if not u.inherited]
         if cut.deadline_inherited:

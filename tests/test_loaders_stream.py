@@ -1,4 +1,8 @@
-"""The 003 sample (huainan-canlian-2024-renwu-fengong.txt) read as layout 'pipe-cells': counts and named tasks."""
+"""Tables read from a stream of cells (loaders/stream.py).
+
+The 003 sample (huainan-canlian-2024-renwu-fengong.txt, one cell per line closed by '|') is read
+as layout 'bar-cells': counts and named tasks. The rules for rows recovered from what cells
+hold are asserted on small tables written here, each a convention real pages use."""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ def record():
 
 
 def test_detected_and_counted(record):
-    assert record.layout == 'pipe-cells'
+    assert record.layout == 'bar-cells'
     assert len(record.tasks) == 22
 
 
