@@ -20,11 +20,12 @@ def split_row(line: str, delimiter: str = DELIMITER) -> list[str]:
 
 
 def find_header(rows: list[tuple[int, list[str]]]) -> int | None:
-    """Index into ``rows`` of the first row that names at least two known column roles."""
-    for index, (_, cells) in enumerate(rows[:300]):
-        if len(cells) >= 2 and header_score(cells) >= 2:
-            return index
-    return None
+    """Index into ``rows`` of the header: of the rows that name at least two known column roles,
+    the one that names the most (a stray line such as 责任单位\t完成时限 above the table does not
+    take the header's place), the first of equals."""
+    candidates = [(header_score(cells), -index) for index, (_, cells) in enumerate(rows[:300])
+                  if len(cells) >= 2 and header_score(cells) >= 2]
+    return -max(candidates)[1] if candidates else None
 
 
 def header_line(rows: list[tuple[int, list[str] | None]]) -> int | None:

@@ -79,9 +79,10 @@ _MARKED = re.compile(r"^.{2,24}?(?:局|司|厅|办|委|处|科|室|股|中心|�
 
 def looks_like_units(text: str) -> bool:
     """Every piece names a unit (verbs and 等 taken off), or the cell opens with a unit that a
-    role marker follows (区司法局牵头…工作，…负责…) — a unit cell written as a sentence."""
+    role marker follows (区司法局牵头…工作，…负责…) — a unit cell written as a sentence. A cell
+    that opens with a task verb (明确工作机构, 建立…中心) is a task however it ends."""
     flat = fold(text)
-    if not flat or len(flat) > 400:
+    if not flat or len(flat) > 400 or _word_pattern("task_verbs").search(flat):
         return False
     pieces = split_outside_brackets(flat)
     if all(_unit_piece(p) for p in pieces):

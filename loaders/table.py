@@ -385,4 +385,9 @@ def cell_kind(text: str) -> str:
 
 def is_debris(text: str) -> bool:
     """Web-page furniture around a ledger: links, QR-code notes, copyright lines."""
-    return bool(_word_pattern("debris").search(text.strip()))
+    flat = text.strip()
+    return len(flat) <= _MAX_DEBRIS and bool(_word_pattern("debris").search(flat))
+
+
+_MAX_DEBRIS = 60
+"""Debris is a line of furniture; a paragraph that mentions 二维码 in passing is text."""

@@ -45,9 +45,10 @@ def time_bound(seconds: int):
 
 
 # Mutations that leave a ledger mostly intact: what a copy, an upload or a careless edit does.
-LIGHT = ["junk", "shuffle-few", "encoding", "cut-end"]
-# Mutations that may destroy it: most lines gone, long runs shuffled, cells split, tabs lost.
-HEAVY = ["cut", "shuffle", "splice", "drop-tabs"]
+LIGHT = ["junk-few", "shuffle-few", "encoding", "cut-end"]
+# Mutations that may destroy it: most lines gone, long runs shuffled, cells split, tabs lost,
+# twenty lines of junk spliced into the table's structure.
+HEAVY = ["cut", "shuffle", "splice", "drop-tabs", "junk"]
 
 
 def mutate_text(text: str, rng: random.Random, operations: list[str]) -> tuple[str, str]:
@@ -72,8 +73,8 @@ def mutate_text(text: str, rng: random.Random, operations: list[str]) -> tuple[s
             chunk = lines[start:start + rng.randint(2, 40)]
             rng.shuffle(chunk)
             lines[start:start + len(chunk)] = chunk
-        elif op == "junk":
-            for _ in range(rng.randint(1, 20)):
+        elif op in ("junk", "junk-few"):
+            for _ in range(rng.randint(1, 20 if op == "junk" else 3)):
                 at = rng.randrange(len(lines) + 1)
                 lines.insert(at, "".join(rng.choice(JUNK) for _ in range(rng.randint(1, 6))))
         elif op == "splice" and lines:
