@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError
 from . import Layout, Source
 from .model import LedgerRecord, LedgerWarning
+from .hierarchy import HeadingCell, Hierarchy
 from .outline import bare_number, heading
 from .table import (
     CHANNEL,
@@ -46,33 +47,17 @@ _MAX_GAP = 3
 further away is a cell, not a row key."""
 
 
-@dataclass
-class _Cell:
-    text: str
-    line: int
-    explicit_empty: bool = False
-
-    @property
-    def flat(self) -> str:
-        return label(self.text)
-
-
-def label(text: str) -> str:
-    """A heading as printed with its line-wrap spaces removed: ``(一)  主动  公开`` → ``(一)主动公开``."""
-    return re.sub(r"^([（(][^）)]{1,4}[）)])\s+", r"\1", join_cjk(text))
-
-
-def split_cells(lines: list[str]) -> list[_Cell]:
+def split_cells(lines: list[str]) -> list[HeadingCell]:
     """Cells separated by blank lines; a line of only non-breaking or ideographic spaces is an
     empty cell."""
-    cells: list[_Cell] = []
+    cells: list[HeadingCell] = []
     buffer: list[str] = []
     start = 0
     for number, line in enumerate(lines + [""], start=1):
         if not line.strip(" \t"):
             if buffer:
                 text = "\n".join(b.strip() for b in buffer if b.strip())
-                cells.append(_Cell(text=text, line=start, explicit_empty=not text))
+                cells.append(HeadingCell(text=text, line=start, explicit_empty=not text))
                 buffer = []
             continue
         if not buffer:
@@ -81,7 +66,7 @@ def split_cells(lines: list[str]) -> list[_Cell]:
     return cells
 
 
-def _find_header(cells: list[_Cell]) -> tuple[int, int] | None:
+def _find_header(cells: list[HeadingCell]) -> tuple[int, int] | None:
     """(start, stop) of the header cells: the run of column titles right before the cell ``1``."""
     for k, cell in enumerate(cells):
         if bare_number(cell.text) != "1" or k == 0:
@@ -95,9 +80,9 @@ def _find_header(cells: list[_Cell]) -> tuple[int, int] | None:
     return None
 
 
-def _rows(cells: list[_Cell]) -> list[tuple[_Cell, list[_Cell]]]:
+def _rows(cells: list[HeadingCell]) -> list[tuple[HeadingCell, list[HeadingCell]]]:
     """(number cell, cells) per row: a row starts at the next row number in sequence."""
-    rows: list[tuple[_Cell, list[_Cell]]] = []
+    rows: list[tuple[HeadingCell, list[HeadingCell]]] = []
     expected = 1
     for cell in cells:
         number = bare_number(cell.text) if not cell.explicit_empty else None
@@ -125,15 +110,15 @@ def detect(source: Source) -> float:
 
 @dataclass
 class _Row:
-    number: _Cell
-    pre: list[_Cell] = field(default_factory=list)
-    task: list[_Cell] = field(default_factory=list)
-    tail: dict[int, list[tuple[_Cell, bool]]] = field(default_factory=dict)
+    number: HeadingCell
+    pre: list[HeadingCell] = field(default_factory=list)
+    task: list[HeadingCell] = field(default_factory=list)
+    tail: dict[int, list[tuple[HeadingCell, bool]]] = field(default_factory=dict)
     """Tail column index → (cell, continues the previous piece)."""
-    dropped: list[_Cell] = field(default_factory=list)
+    dropped: list[HeadingCell] = field(default_factory=list)
 
 
-def _is_heading(cell: _Cell) -> bool:
+def _is_heading(cell: HeadingCell) -> bool:
     if cell.explicit_empty:
         return True
     found = heading(cell.flat)
@@ -142,7 +127,7 @@ def _is_heading(cell: _Cell) -> bool:
     return len(cell.flat) <= _MAX_HEADING and not _SENTENCE_END.search(cell.flat)
 
 
-def _split_row(number: _Cell, cells: list[_Cell], tail_roles: list[str]) -> _Row:
+def _split_row(number: HeadingCell, cells: list[HeadingCell], tail_roles: list[str]) -> _Row:
     row = _Row(number=number)
     i = next((k for k, cell in enumerate(cells) if not _is_heading(cell)), None)
     if i is None:
@@ -195,7 +180,7 @@ def _column_for(kind: str, tail_roles: list[str], current: int | None) -> int | 
 _JOINERS = {CHANNEL: "、", DEADLINE: ""}
 
 
-def _join(pieces: list[tuple[_Cell, bool]], role: str) -> str:
+def _join(pieces: list[tuple[HeadingCell, bool]], role: str) -> str:
     out = ""
     for cell, continues in pieces:
         text = cell.text if role in UNIT_ROLES else join_cjk(cell.text)
@@ -206,54 +191,6 @@ def _join(pieces: list[tuple[_Cell, bool]], role: str) -> str:
         else:
             out += _JOINERS.get(role, "\n") + text
     return out
-
-
-class _Hierarchy:
-    """The indicator path as the rows print it: numbered headings by their outline depth, the
-    unnumbered ones fill the remaining indicator levels (outermost first when an outer heading
-    or an empty cell after them shows they start a new branch, else innermost first)."""
-
-    def __init__(self, *, levels: int, numbered: list[int]):
-        self.numbered = numbered[:levels]
-        self.levels = levels
-        self.state: list[str | None] = [None] * levels
-
-    def _set(self, index: int, text: str | None) -> None:
-        if self.state[index] != text:
-            self.state[index] = text
-            for deeper in range(index + 1, self.levels):
-                self.state[deeper] = None
-
-    def update(self, pre: list[_Cell]) -> tuple[str, ...]:
-        outer = False
-        plain: list[_Cell] = []
-        for cell in pre:
-            found = heading(cell.flat) if not cell.explicit_empty else None
-            if found and found.style in _NUMBERED and found.depth in self.numbered:
-                self._set(self.numbered.index(found.depth), cell.flat)
-                outer = True
-            else:
-                plain.append(cell)
-        slots = list(range(len(self.numbered), self.levels))
-        texts = [c.flat for c in plain if not c.explicit_empty]
-        if slots:
-            if len(texts) >= len(slots):
-                values = texts[: len(slots) - 1] + ["".join(texts[len(slots) - 1:])]
-                for slot, value in zip(slots, values):
-                    self._set(slot, value)
-            elif texts:
-                blank_after = bool(plain) and plain[-1].explicit_empty
-                chosen = slots[: len(texts)] if outer or blank_after else slots[-len(texts):]
-                for slot, value in zip(chosen, texts):
-                    self._set(slot, value)
-                if outer or blank_after:
-                    for slot in slots[len(texts):]:
-                        self.state[slot] = None
-            elif plain:
-                self.state[slots[-1]] = None
-        elif texts:
-            self._set(self.levels - 1, "".join(texts))
-        return tuple(s for s in self.state if s)
 
 
 def read(source: Source) -> LedgerRecord:
@@ -277,7 +214,7 @@ def read(source: Source) -> LedgerRecord:
         h.depth for row in rows for c in row.pre if not c.explicit_empty
         for h in (heading(c.flat),) if h and h.style in _NUMBERED
     })
-    hierarchy = _Hierarchy(levels=max(indicator_levels, len(depths)), numbered=depths)
+    hierarchy = Hierarchy(levels=max(indicator_levels, len(depths)), numbered=depths)
     columns = (Column(role=NUMBER, title="序号"), Column(role=TASK, title="任务")) + tuple(
         Column(role=role, title=role) for role in tail_roles
     )

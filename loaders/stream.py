@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from . import Layout, Source
-from .cell_per_line import _Cell, _Hierarchy
+from .hierarchy import HeadingCell, Hierarchy
 from .grids import Piece, bar_cells, paragraph_cells
-from .model import LedgerRecord, LedgerWarning, Role, TaskRecord, UnitCell
+from .model import LedgerRecord, LedgerWarning, TaskRecord, UnitCell
 from .normalise import fold
 from .outline import bare_number, heading
 from .table import (
@@ -28,7 +28,6 @@ from .table import (
     DEADLINE,
     INDICATOR,
     NUMBER,
-    REMARK,
     TASK,
     UNIT_ROLES,
     UNKNOWN,
@@ -248,9 +247,9 @@ class _Reader:
                          if (h := heading(p.text)) and h.style in ("chapter", "cn", "paren-cn")})
         run = max((len(r.headings) for r in rows), default=0)
         levels = max(len(self.header.index(INDICATOR)) - (1 if TASK not in self.roles else 0), run, len(depths))
-        hierarchy = _Hierarchy(levels=max(levels, 1), numbered=depths)
+        hierarchy = Hierarchy(levels=max(levels, 1), numbered=depths)
         for row in rows:
-            cells = [_Cell(text=p.text, line=p.line) for p in row.headings]
+            cells = [HeadingCell(text=p.text, line=p.line) for p in row.headings]
             row.path = _dedupe(hierarchy.update(cells)) if (cells or row.path == ()) else row.path
 
     def distribute(self, rows: list[_Row]) -> None:
@@ -319,15 +318,13 @@ class _Reader:
         rows = self.rows()
         if rows:
             last = rows[-1]
-            end = max([p.end_line for _, p in last.task] + [p.end_line for p in last.units + last.deadline])
-            tail = fold(self.source.lines[end - 1]) if end - 1 < len(self.source.lines) else ""
             if not last.units and not last.deadline and self.unit_cols:
                 last.cut = True
                 self.record.warnings.append(LedgerWarning(
                     code="truncated", line=last.task[0][1].line,
-                    en="the table stops in the middle of this row: the task is kept, its units and "
+                    en="the table stops after this row's task: the task is kept, its units and "
                        "deadline are not on the page",
-                    zh="表格在此行中断：保留该任务，其责任单位和时限不在文本中"))
+                    zh="表格在此行任务之后中断：保留该任务，其责任单位和时限不在文本中"))
         self.paths(rows)
         self.distribute(rows)
         self.inherit(rows)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..resources import read_text
-from .model import Role, TaskRecord, UnitCell
+from .model import LedgerWarning, Role, TaskRecord, UnitCell
 from .normalise import fold
 from .outline import heading
 
@@ -91,12 +91,10 @@ class Header:
     def index(self, role: str) -> list[int]:
         return [i for i, column in enumerate(self.columns) if column.role == role]
 
-    def warnings(self, *, line: int | None = None) -> list["LedgerWarning"]:
+    def warnings(self, *, line: int | None = None) -> list[LedgerWarning]:
         """The warning a ledger carries when its header has words no synonym knows: it still
         loads, and the user learns which words to add to ``columns.json``. ``line`` is the
         header's line when the reader knows it."""
-        from .model import LedgerWarning
-
         if not self.unknown:
             return []
         return [LedgerWarning(
