@@ -177,6 +177,9 @@ class _Reader:
                     expected = value + 1
                 else:
                     kind = SCORE
+            if kind == EMPTY and row.headings and not row.started:
+                row.headings.append(piece)
+                continue
             if kind in (EMPTY, HEADER, SCORE):
                 continue
             if kind == NUMBER:
@@ -202,6 +205,8 @@ class _Reader:
                 row.headings.append(piece)
             elif kind == UNITS:
                 target = row
+                while row.headings and row.headings[-1].empty:
+                    row.headings.pop()
                 if not row.task and row.headings:
                     row.task.append((self.task_cols[0], row.headings.pop()))
                     row.pos = self.task_cols[0]
@@ -245,11 +250,11 @@ class _Reader:
     def paths(self, rows: list[_Row]) -> None:
         depths = sorted({h.depth for r in rows for p in r.headings
                          if (h := heading(p.text)) and h.style in ("chapter", "cn", "paren-cn")})
-        run = max((len(r.headings) for r in rows), default=0)
+        run = max((sum(not p.empty for p in r.headings) for r in rows), default=0)
         levels = max(len(self.header.index(INDICATOR)) - (1 if TASK not in self.roles else 0), run, len(depths))
         hierarchy = Hierarchy(levels=max(levels, 1), numbered=depths)
         for row in rows:
-            cells = [HeadingCell(text=p.text, line=p.line) for p in row.headings]
+            cells = [HeadingCell(text=p.text, line=p.line, explicit_empty=p.empty) for p in row.headings]
             row.path = _dedupe(hierarchy.update(cells)) if (cells or row.path == ()) else row.path
 
     def distribute(self, rows: list[_Row]) -> None:
