@@ -24,6 +24,7 @@ from .model import LedgerRecord, LedgerWarning, Role, TaskRecord, UnitCell
 from .normalise import fold, key
 from .outline import heading
 from .page import article_end, ends_notice, is_not_task_heading, is_page_debris, is_title
+from .stream import looks_like_units
 from .table import _word_pattern, cell_words, is_debris, join_cjk
 
 _ITEM_STYLES = {"chapter", "cn", "paren-cn", "arabic", "paren-arabic", "circled"}
@@ -64,6 +65,50 @@ def _split_inline(line: str) -> list[str]:
         number += 1
 
 
+_RUN_ON = 300
+"""A line this long holding several outline numbers is a table flattened into running text."""
+_PAGE_MARKER = re.compile(r"^\s*(\d{1,3})、")
+_PAREN_CN = re.compile(r"(?<![条款项第])[（(][一二三四五六七八九十]{1,3}[）)](?=[\u4e00-\u9fff])")
+
+
+def _join_page_markers(lines: list[str]) -> list[str]:
+    """Document-sharing sites print a page number (1、 2、 3、…) at the start of each page of a
+    converted document, cutting the text mid-word: the numbers are taken off and each page
+    joined to the one before (the joined line is left empty, so line numbers stay)."""
+    marked = [(i, int(m.group(1))) for i, line in enumerate(lines) if (m := _PAGE_MARKER.match(line))]
+    pages = [i for k, (i, n) in enumerate(marked) if n == k + 1]
+    if len(pages) < 2 or len(pages) != len(marked) or any(len(fold(lines[i])) < 100 for i in pages[:-1]):
+        return lines
+    out = list(lines)
+    for i in pages:
+        out[i] = _PAGE_MARKER.sub("", out[i], count=1)
+    for i in pages[1:]:
+        previous = max(j for j in range(i) if out[j].strip())
+        out[previous] = out[previous].rstrip() + out[i].strip()
+        out[i] = ""
+    return out
+
+
+def _split_run_on(line: str, expected: list[int]) -> list[str]:
+    """A flattened table's running text cut before each （一） and before the next item number
+    in sequence (``expected`` holds it, across lines), so that the outline can be read."""
+    if len(fold(line)) < _RUN_ON:
+        return [line]
+    cuts = {m.start() for m in _PAREN_CN.finditer(line) if m.start() > 0}
+    at = 0
+    while True:
+        match = re.compile(rf"(?<![\d.．]){expected[0]}[.．、](?!\d)").search(line, at)
+        if not match:
+            break
+        cuts.add(match.start())
+        at = match.end()
+        expected[0] += 1
+    if len(cuts) < 2:
+        return [line]
+    bounds = [0] + sorted(c for c in cuts if c > 0) + [len(line)]
+    return [line[a:b] for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
+
+
 def _signature(line: str) -> bool:
     """A signature line: a short unit name alone (国务院办公厅, 上海市地方税务局)."""
     folded = fold(line)
@@ -87,12 +132,14 @@ def _outline(lines: list[str]) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     open_item = True
+    lines = _join_page_markers(lines)
+    expected = [1]
     for number in range(_start(lines), article_end(lines)):
         raw = lines[number]
         stripped = raw.strip()
         if not stripped or is_debris(stripped) or is_page_debris(stripped):
             continue
-        for line in _split_inline(stripped):
+        for line in (piece for run in _split_run_on(stripped, expected) for piece in _split_inline(run)):
             found = heading(line)
             if found and found.style in _ITEM_STYLES:
                 node = _Node(depth=found.depth, label=found.label, style=found.style,
@@ -233,10 +280,16 @@ def units_in_text(text: str, *, line: int) -> list[UnitCell]:
     return sorted(found, key=lambda u: text.find(u.text))
 
 
-def _item_units(text: str, *, line: int) -> tuple[list[UnitCell], str | None]:
+def _item_units(text: str, *, last: str, line: int) -> tuple[list[UnitCell], str | None]:
+    """Units of an item: in brackets; else, in a flattened table, the unit cell that runs on
+    after the item's last sentence on the same line (…做好相关工作。产业政策与法制科牵头，…);
+    else clauses with a role marker."""
     units, deadline = units_in_brackets(text, line=line)
     if units:
         return units, deadline
+    tail = re.split(r"[。；;！!？?]", last)[-1].strip()
+    if tail and tail != last.strip() and looks_like_units(tail):
+        return [UnitCell(text=tail, role=Role.LEAD, line=line)], deadline
     return units_in_text(text, line=line), deadline
 
 
@@ -269,7 +322,7 @@ def read(source: Source) -> LedgerRecord:
         text = join_cjk(" ".join(t for t in leaf.text if t))
         if not text:
             text = leaf.heading_text
-        units, deadline = _item_units(text, line=leaf.line)
+        units, deadline = _item_units(text, last=leaf.text[-1] if leaf.text else "", line=leaf.line)
         inherited = frozenset()
         if not units and inherited_units:
             units = [UnitCell(text=u.text, role=u.role, line=u.line, inherited=True) for u in inherited_units]
