@@ -37,12 +37,12 @@ REGISTRY: dict[str, str] = {
     "bar-rows": "zwgk.loaders.rows:BAR_ROWS",
     "comma-rows": "zwgk.loaders.rows:COMMA_ROWS",
     "space-rows": "zwgk.loaders.rows:SPACE_ROWS",
+    "word-dump": "zwgk.loaders.word_dump",
+    "cell-per-line": "zwgk.loaders.cell_per_line",
     "bar-cell-rows": "zwgk.loaders.stream:BAR_ROW_LAYOUT",
     "paragraph-cell-rows": "zwgk.loaders.stream:PARAGRAPH_ROW_LAYOUT",
     "bar-cells": "zwgk.loaders.stream:BAR_LAYOUT",
     "paragraph-cells": "zwgk.loaders.stream:PARAGRAPH_LAYOUT",
-    "word-dump": "zwgk.loaders.word_dump",
-    "cell-per-line": "zwgk.loaders.cell_per_line",
     "prose": "zwgk.loaders.prose",
 }
 

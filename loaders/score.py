@@ -63,28 +63,31 @@ def plausibility(record: LedgerRecord, *, lines: list[str]) -> Plausibility:
 
     if not record.tasks:
         return Plausibility(0.0, 0.0, 0.0, 0.0, 0.0)
-    total = sum(_weight((line)) for line in lines if line.strip() and not is_page_debris(line)) or 1
+    folded = [fold(line) for line in lines]
+    total = sum(_weight(line) for line in lines if line.strip() and not is_page_debris(line)) or 1
     used = 0
     seen_units: set[str] = set()
     seen_paths: set[str] = set()
     unit_cells = unit_ok = 0
     for task in record.tasks:
-        used += _weight((task.text)) + _weight((task.deadline or "")) + _weight((task.number or ""))
+        used += _weight(task.text) + _weight(task.number or "")
+        if not task.deadline_inherited:
+            used += _weight(task.deadline or "")
         for unit in task.units:
             if unit.inherited or unit.text in seen_units and unit.line in (0, None):
                 continue
             key = f"{unit.line}:{unit.text}"
             if key not in seen_units:
                 seen_units.add(key)
-                used += _weight((unit.text))
+                used += _weight(unit.text)
                 pieces = split_outside_brackets(fold(unit.text)) or [unit.text]
                 unit_cells += len(pieces)
                 unit_ok += sum(looks_like_units(piece) for piece in pieces)
-        row = fold("".join(lines[max(task.line - 1, 0):max(task.end_line or task.line, task.line)]))
+        row = "".join(folded[max(task.line - 1, 0):max(task.end_line or task.line, task.line)])
         for label in task.indicators:
             if label not in seen_paths or (len(label) > 1 and fold(label) in row):
                 seen_paths.add(label)
-                used += _weight((label))
+                used += _weight(label)
     coverage = min(1.0, used / total)
     task_text = sum(_task_like(t.text) for t in record.tasks) / len(record.tasks)
     units = unit_ok / unit_cells if unit_cells else 1.0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import Layout, Source
 from .hierarchy import HeadingCell, Hierarchy
@@ -76,6 +77,7 @@ _MARKED = re.compile(r"^.{2,24}?(?:局|司|厅|办|委|处|科|室|股|中心|�
                      r"(?:牵头|负责|主办|主责|配合|协办|具体落实)")
 
 
+@lru_cache(maxsize=4096)
 def looks_like_units(text: str) -> bool:
     """Every piece names a unit (verbs and 等 taken off), or the cell opens with a unit that a
     role marker follows (区司法局牵头…工作，…负责…) — a unit cell written as a sentence. A cell
@@ -239,7 +241,8 @@ class _Reader:
             row.task.append((later[0], piece))
             row.pos = later[0]
             return
-        if not numbered and row.numbered and not row.units and not row.deadline:
+        if not numbered and not row.units and not row.deadline and (
+                row.numbered or not _ENDED.search(fold(row.task[-1][1].text))):
             row.task.append((row.pos, piece))
             return
         rows.append(new := _Row())
@@ -306,13 +309,14 @@ class _Reader:
         runs on into the next section)."""
         above = None
         for block in blocks:
+            printed = [bool(get(r)) for r in block]
             first = next((get(r) for r in block if get(r)), None)
-            for row in block:
+            for at, row in enumerate(block):
                 value = get(row)
-                if value:
+                if printed[at]:
                     above = value
                     continue
-                fill = first if first is not None and not any(get(r) for r in block[:block.index(row)]) else above
+                fill = first if first is not None and not any(printed[:at]) else above
                 merging = any(name in r.inherited for r in block if r is not row)
                 if fill is None or (row.cut and not merging):
                     continue

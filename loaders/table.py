@@ -355,12 +355,18 @@ def _is_channel_line(line: str) -> bool:
 
 
 def is_units(text: str) -> bool:
-    """Every line of the cell names a unit (ends as unit names end: 局, 办, 中心, 街道…) and
-    none is a channel (政府网站 ends in 站 but is where a task is checked, not who does it)."""
+    """Every line of the cell names a unit (ends as unit names end: 局, 办, 中心, 街道…, once a
+    role marker such as 牵头/配合 is taken off) and none is a channel (政府网站 ends in 站 but is
+    where a task is checked, not who does it)."""
     lines = [join_cjk(line) for line in text.split("\n") if line.strip()]
+
     def unit(line: str) -> bool:
-        end = _word_pattern("unit_suffix").search(line)
-        return bool(end) and not (end.group() == "站" and _is_channel_line(line))
+        bare = _word_pattern("unit_verbs").sub("", fold(line)) if _word_pattern("role_marker_any").search(
+            fold(line)) else line
+        end = _word_pattern("unit_suffix").search(bare)
+        return bool(end) and not (end.group() == "站" and _is_channel_line(line)) and all(
+            _word_pattern("unit_suffix").search(_word_pattern("unit_verbs").sub("", piece))
+            for piece in re.split(r"[，,；;]", fold(line)) if piece)
 
     return bool(lines) and all(unit(line) for line in lines)
 
@@ -374,7 +380,7 @@ def cell_kind(text: str) -> str:
         return UNKNOWN
     if is_units(text):
         return LEAD
-    if len(flat) <= 16 and _word_pattern("deadline").search(flat):
+    if len(flat) <= 16 and _word_pattern("deadline").search(fold(text)):
         return DEADLINE
     if all(_is_channel_line(join_cjk(line)) for line in text.split("\n") if line.strip()):
         return CHANNEL

@@ -75,9 +75,6 @@ def test_not_page_debris(line):
     assert not is_page_debris(line)
 
 
-@pytest.mark.xfail(strict=True, reason="the 索引号 block printed as a table of bare labels (no colons, "
-                   "two labels on a line, as prose/25 prints it) is not recognised: a label only "
-                   "matches when a colon, a bar or the line's end follows it")
 @pytest.mark.parametrize("line", ["索 引 号 文号", "发布机构 生成日期"])
 def test_index_block_of_bare_labels_is_debris(line):
     """prose/25 prints its 索引号 block as a two-column table flattened to lines; the docstring
