@@ -338,6 +338,8 @@ class _Builder:
             stats.topics[top] += 1
         for name in sorted(task.inherited):
             self.add(node, zw("inheritedField"), zw(name))
+        if task.truncated:
+            self.add(node, zw("truncated"), typed("true", "boolean"))
         for remark in task.remarks:
             self.add(node, zw("remark"), zh(remark))
         if task.channel:

@@ -252,6 +252,7 @@ def _mark_cut_row(source: Source, record: LedgerRecord, delimiter: str) -> None:
         if last.deadline_inherited:
             last.deadline, last.deadline_inherited = None, False
         last.inherited = frozenset()
+        last.truncated = True
     record.warnings.append(LedgerWarning(
         code="truncated", line=content[-1],
         en="the text stops in the middle of this row: the task is kept, the cells after the cut are not",

@@ -72,6 +72,8 @@ class TaskRecord:
     remarks: list[str] = field(default_factory=list)
     channel: str | None = None
     inherited: frozenset[str] = frozenset()
+    truncated: bool = False
+    """The source text stops inside this task: what would follow it is not on the page."""
 
 
 @dataclass

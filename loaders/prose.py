@@ -345,6 +345,7 @@ def _warn_if_cut(source: Source, record: LedgerRecord, last: _Node) -> None:
     """A page that stops mid-sentence: the last task is kept and marked as possibly cut."""
     tail = fold("".join(source.lines[last.end_line - 1:]))
     if tail and not re.search(r"[。；;！!？?）)”」]$", tail):
+        record.tasks[-1].truncated = True
         record.warnings.append(LedgerWarning(
             code="truncated", line=last.end_line,
             en="the text stops mid-sentence: the last task may be cut off",

@@ -371,6 +371,7 @@ class _Reader:
             channel="、".join(join_cjk(p.text) for p in row.channel) or None,
             remarks=[join_cjk(p.text) for p in row.remarks],
             inherited=frozenset(fields),
+            truncated=row.cut,
         )
 
 
@@ -447,6 +448,7 @@ def _whole_rows(source: Source, cells: list[Piece], layout: str) -> LedgerRecord
         if cut.deadline_inherited:
             cut.deadline, cut.deadline_inherited = None, False
         cut.inherited = frozenset()
+        cut.truncated = True
         record.warnings.append(LedgerWarning(
             code="truncated", line=body[-1].line,
             en="the table stops in the middle of a row: the cells after the cut are not on the page",

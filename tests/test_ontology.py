@@ -37,7 +37,7 @@ OBJECT_PROPERTIES = {
 DATATYPE_PROPERTIES = {
     "year", "docNumber", "sourceFile", "sourceSha256", "layout", "number", "position", "text",
     "remark", "channel", "sourceLine", "topicRule", "level", "inherited", "deadlineText",
-    "dueDate", "inText", "requirementText", "value", "unit", "comparator", "per",
+    "dueDate", "inText", "truncated", "requirementText", "value", "unit", "comparator", "per",
     "divisionCode", "score", "method", "statistic", "taskCount", "indicatorCount", "leadUnitCount",
     "tasksWithLead", "tasksWithDeadline", "tasksWithIndicator", "tasksDated", "tasksOngoing",
     "tasksRecurring", "leadTaskCount", "tallyMonth",
@@ -131,7 +131,7 @@ def test_w3c_alignments(onto):
 def test_datatype_ranges(onto):
     ranges = {
         "year": XSD.gYear, "position": XSD.integer, "sourceLine": XSD.integer, "level": XSD.integer,
-        "text": RDF.langString, "dueDate": XSD.date, "inText": XSD.boolean, "inherited": XSD.boolean,
+        "text": RDF.langString, "dueDate": XSD.date, "inText": XSD.boolean, "truncated": XSD.boolean, "inherited": XSD.boolean,
         "value": XSD.decimal, "score": XSD.decimal, "divisionCode": XSD.string, "inheritedField": RDF.Property,
     }
     for name, datatype in ranges.items():

@@ -92,3 +92,19 @@ def test_ledger_metadata_004(samples):
         use_default_graph_as_union=True,
     ))
     assert (row["year"].value, row["doc"].value, row["place"].value) == ("2020", "华龙政办〔2020〕37号", "华龙区")
+
+
+def test_a_task_cut_off_by_the_page_is_marked_truncated_and_gets_no_units():
+    """01_qiaocheng's page stops inside the text of its ninth task: that task, and only it,
+    carries zw:truncated, and its lead unit (not on the page) is not filled in from above."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "corpus" / "tables" / "ledgers" / "01_qiaocheng-zhen-renwu.txt"
+    store, _ = _store(path)
+    rows = list(store.query(
+        PREFIX + "SELECT ?text ?lead WHERE { ?t zw:truncated true ; zw:text ?text . OPTIONAL { ?t zw:leadUnit ?lead } }",
+        use_default_graph_as_union=True,
+    ))
+    assert len(rows) == 1
+    assert rows[0]["text"].value.startswith("畅通政策咨询渠道,整合线上线下资源")
+    assert rows[0]["lead"] is None
