@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import InputError
-from .model import LedgerRecord, Overrides
+from .model import LedgerRecord, LedgerWarning, Overrides
 
 # Registry: layout name → module (or module:attribute). Order breaks ties between equally
 # plausible readings.
@@ -195,6 +195,7 @@ def readings(source: Source) -> list[Reading]:
     _refuse_early(source)
     binary = source.is_zip()
     out: list[tuple[float, int, Reading]] = []
+    failed: list[LedgerWarning] = []
     for order, name in enumerate(layout_names()):
         layout = get_layout(name)
         if layout.binary != binary or layout.detect(source) <= 0:
@@ -202,6 +203,13 @@ def readings(source: Source) -> list[Reading]:
         try:
             record = layout.read(source)
         except InputError:
+            continue
+        except Exception as exc:  # noqa: BLE001 — one reader's defect must not stop the others
+            failed.append(LedgerWarning(
+                code="reader-failed",
+                en=f"the {layout.name} reader failed on this file ({type(exc).__name__}: {exc}); "
+                   "other readings were compared without it — please report it",
+                zh=f"{layout.name} 读取器处理该文件时出错（{type(exc).__name__}），已用其他读取结果比较，请报告此问题"))
             continue
         if binary:
             value = 1.0 if record.tasks else 0.0
@@ -211,7 +219,10 @@ def readings(source: Source) -> list[Reading]:
                     layout.delimiter and _whole_rows(source, record, layout.delimiter))):
                 value += WHOLE_ROWS
         out.append((value, -order, Reading(layout=layout, record=record, plausibility=value)))
-    return [reading for _, _, reading in sorted(out, key=lambda item: item[:2], reverse=True)]
+    ranked = [reading for _, _, reading in sorted(out, key=lambda item: item[:2], reverse=True)]
+    if ranked and failed:
+        ranked[0].record.warnings.extend(failed)
+    return ranked
 
 
 WHOLE_ROWS = 0.1
@@ -233,7 +244,6 @@ def _mark_cut_row(source: Source, record: LedgerRecord, delimiter: str) -> None:
     import re
 
     from .grids import DELIMITERS
-    from .model import LedgerWarning
 
     if any(w.code == "truncated" for w in record.warnings):
         return

@@ -214,3 +214,24 @@ def test_whole_last_row_is_not_cut(tmp_path):
     record = read_ledger(write(tmp_path, CUT_TABLE.replace("关切，做好", "关切。\t\t持续推进\n")))
     assert not [w for w in record.warnings if w.code == "truncated"]
     assert tasks(record)[2] == ("3", "加强政策解读，回应社会关切。", [("县政府办公室", "lead", True)], "持续推进")
+
+
+def test_a_reader_that_fails_does_not_stop_the_others(tmp_path, monkeypatch):
+    """A defect in one reader (here the bar-cells reader made to raise) is reported as a warning
+    on the reading that is kept, and the table is read by the others."""
+    import dataclasses
+
+    import zwgk.loaders.stream as stream
+
+    def broken(source):
+        raise ValueError("a defect")
+
+    monkeypatch.setattr(stream, "BAR_LAYOUT", dataclasses.replace(stream.BAR_LAYOUT, read=broken))
+    path = tmp_path / "t.md"
+    path.write_text("| 序号 | 主要任务 | 责任单位 | 完成时限 |\n|---|---|---|---|\n"
+                    "| 1 | 公开本机关预算决算。 | 县财政局 | 年底前 |\n"
+                    "| 2 | 及时公开政策文件。 | 县政府办 | 常态化 |\n", encoding="utf-8")
+    record = read_ledger(path)
+    assert [t.text for t in record.tasks] == ["公开本机关预算决算。", "及时公开政策文件。"]
+    failures = [w for w in record.warnings if w.code == "reader-failed"]
+    assert len(failures) == 1 and "bar-cells" in failures[0].en and "ValueError" in failures[0].en
