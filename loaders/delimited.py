@@ -39,8 +39,8 @@ def detect(source: Source) -> float:
     lines = source.nonblank_lines
     if not lines:
         return 0.0
-    tabbed = sum(1 for l in lines if l.count(DELIMITER) >= 2)
-    if tabbed < 3:
+    tabbed = sum(1 for line in lines if DELIMITER in line.strip(" \u3000"))
+    if tabbed < 2:
         return 0.0
     rows = [(i, split_row(l)) for i, l in enumerate(source.lines) if DELIMITER in l]
     if find_header(rows) is None:

@@ -235,3 +235,16 @@ def test_a_reader_that_fails_does_not_stop_the_others(tmp_path, monkeypatch):
     assert [t.text for t in record.tasks] == ["公开本机关预算决算。", "及时公开政策文件。"]
     failures = [w for w in record.warnings if w.code == "reader-failed"]
     assert len(failures) == 1 and "bar-cells" in failures[0].en and "ValueError" in failures[0].en
+
+
+def test_a_two_row_tab_table_cut_in_its_last_row_is_read(tmp_path):
+    """The smallest real case: a header, one row, and a row cut after its task; the cut row is
+    kept, warned about, and inherits no unit (its own cell is not on the page)."""
+    path = tmp_path / "cut.txt"
+    path.write_text("工作任务\t具体要求\t责任单位\n一、做好政策解读\t1.加强解读。\t县政府办\n\t2.加强回应关切，及时",
+                    encoding="utf-8")
+    record = read_ledger(path)
+    assert record.layout == "tsv"
+    assert [(t.number, t.indicators, [u.text for u in t.units]) for t in record.tasks] == [
+        ("1", ("一、做好政策解读",), ["县政府办"]), ("2", ("一、做好政策解读",), [])]
+    assert record.tasks[1].truncated and [w.line for w in record.warnings if w.code == "truncated"] == [3]
