@@ -32,6 +32,11 @@ from .model import LedgerRecord, LedgerWarning, Overrides
 REGISTRY: dict[str, str] = {
     "docx": "zwgk.loaders.docx",
     "xlsx": "zwgk.loaders.xlsx",
+    "xls": "zwgk.loaders.xls",
+    "opendocument": "zwgk.loaders.opendocument",
+    "legacy-office": "zwgk.loaders.legacy",
+    "pdf": "zwgk.loaders.pdf",
+    "html": "zwgk.loaders.html",
     "tsv": "zwgk.loaders.delimited",
     "csv": "zwgk.loaders.csv_table",
     "bar-rows": "zwgk.loaders.rows:BAR_ROWS",
@@ -128,8 +133,10 @@ class Layout:
     detect: Callable[[Source], float]
     read: Callable[[Source], LedgerRecord]
     description: str = ""
-    binary: bool = False
-    """Reads the bytes itself (.docx, .xlsx); text layouts are skipped for such files."""
+    magic: tuple[bytes, ...] = ()
+    """First bytes of the binary formats the reader reads itself (``PK\\x03\\x04`` for .docx and
+    .xlsx, ``%PDF``…). A file that starts so is read by those readers only; text readers have
+    none and read every other file."""
     whole_rows: bool = False
     """Reads cells as whole rows of the header's width and refuses a text whose cells do not
     fill such rows: when it reads, its rows are exact (``readings`` prefers it)."""
@@ -192,13 +199,14 @@ def readings(source: Source) -> list[Reading]:
     """Every reading of the file by a reader whose conventions it shows, most plausible first."""
     from .score import plausibility
 
-    _refuse_early(source)
-    binary = source.is_zip()
+    layouts = [get_layout(name) for name in layout_names()]
+    binary = any(source.data.startswith(m) for layout in layouts for m in layout.magic)
+    if not binary:
+        _refuse_early(source)
     out: list[tuple[float, int, Reading]] = []
     failed: list[LedgerWarning] = []
-    for order, name in enumerate(layout_names()):
-        layout = get_layout(name)
-        if layout.binary != binary or layout.detect(source) <= 0:
+    for order, layout in enumerate(layouts):
+        if binary != any(source.data.startswith(m) for m in layout.magic) or layout.detect(source) <= 0:
             continue
         try:
             record = layout.read(source)
@@ -312,8 +320,9 @@ def read_ledger(
 
     source = Source(Path(path))
     if layout:
-        _refuse_early(source)
         chosen = get_layout(layout)
+        if not any(source.data.startswith(m) for m in chosen.magic):
+            _refuse_early(source)
         record = chosen.read(source)
     else:
         reading = _best(source)
@@ -328,7 +337,7 @@ def read_ledger(
             expected="rows with task text under a recognised header",
             message_zh="未找到任何任务",
         )
-    lines = source.lines if not chosen.binary else [record.title or ""]
+    lines = source.lines if not chosen.magic else [record.title or ""]
     apply_metadata(record, lines=lines, overrides=overrides)
     return record
 

@@ -48,8 +48,11 @@ def detect(source: Source) -> float:
     return min(0.9, 0.4 + tabbed / len(lines))
 
 
-def rows_to_grid(rows: list[tuple[int, list[str] | None]], *, source: Source) -> Grid:
-    """A grid from (1-based line, cells) rows; ``None`` cells mark a blank line (a block break)."""
+def rows_to_grid(rows: list[tuple[int, list[str | None] | None]], *, source: Source,
+                 explicit_merges: bool = False) -> Grid:
+    """A grid from (1-based line, cells) rows; ``None`` cells mark a blank line (a block break).
+    With ``explicit_merges`` (office files, HTML) a ``None`` cell is one a merge covers and an
+    empty string an empty cell: only the first inherits."""
     body = [(n, cells) for n, cells in rows if cells is not None]
     at = find_header(body)
     if at is None:
@@ -57,7 +60,7 @@ def rows_to_grid(rows: list[tuple[int, list[str] | None]], *, source: Source) ->
                          expected="a header row such as 重点任务 / 贯彻举措 / 牵头单位 / 责任单位")
     header_line = body[at][0]
     header = read_header(body[at][1])
-    grid = Grid(header=header, block_starts=set())
+    grid = Grid(header=header, block_starts=set(), explicit_merges=explicit_merges)
     width = len(header.columns)
     pending_break = False
     for line, cells in rows:
@@ -75,12 +78,16 @@ def rows_to_grid(rows: list[tuple[int, list[str] | None]], *, source: Source) ->
         if pending_break and grid.rows:
             grid.block_starts.add(len(grid.rows))
         pending_break = False
-        row = [Cell(text=text, line=line) if text else None for text in cells[:width]]
+        if explicit_merges:
+            row = [None if text is None else Cell(text=text, line=line) for text in cells[:width]]
+        else:
+            row = [Cell(text=text, line=line) if text else None for text in cells[:width]]
         if len(cells) > width:
             extra = " ".join(c for c in cells[width:] if c)
             if extra and row:
                 row[-1] = Cell(text=((row[-1].text + " ") if row[-1] else "") + extra, line=line)
-        grid.rows.append(row + [None] * (width - len(row)))
+        pad = [Cell(text="", line=line) if explicit_merges else None for _ in range(width - len(row))]
+        grid.rows.append(row + pad)
     return grid
 
 

@@ -79,5 +79,5 @@ LAYOUT = Layout(
     detect=detect,
     read=read,
     description="Word document (.docx), real merged cells / Word 文档中的表格",
-    binary=True,
+    magic=(b"PK\x03\x04",),
 )

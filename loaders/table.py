@@ -145,7 +145,8 @@ class Cell:
 
 @dataclass
 class Grid:
-    """Rows of cells aligned to a header. ``None`` or an empty cell is read as merged.
+    """Rows of cells aligned to a header. ``None`` or an empty cell is read as merged, unless
+    ``explicit_merges``.
 
     ``block_starts`` are the row indexes where a merge cannot continue from above (a page break
     in a dump, a blank line between the sections of a table); row 0 always starts a block."""
@@ -153,6 +154,9 @@ class Grid:
     header: Header
     rows: list[list[Cell | None]] = field(default_factory=list)
     block_starts: set[int] | None = None
+    explicit_merges: bool = False
+    """The format says which cells a merge covers (``None``) and which are empty (a cell with
+    no text): only covered cells inherit. Office files and HTML say it; text dumps do not."""
 
 
 def _text(cell: Cell | None, role: str = TASK) -> str:
@@ -201,7 +205,7 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
             if column.role == INDICATOR:
                 below = next((out[r][col] for r in range(start, stop) if out[r][col][0]), None)
                 for r in range(start, stop):
-                    if out[r][col][0]:
+                    if out[r][col][0] or not _covered(grid, r, col):
                         break
                     if below is not None:
                         out[r][col] = (below[0], below[1], True)
@@ -209,6 +213,8 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
             for r in range(start, stop):
                 if out[r][col][0]:
                     above = out[r][col]
+                elif not _covered(grid, r, col):
+                    continue
                 elif above is not None and not (
                     column.role == INDICATOR and _outer_changed(grid, out, r, column.level or 0, above)
                 ) and not (column.role == REMARK and _units_printed(grid, r)):
@@ -216,6 +222,12 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
                 else:
                     above = None
     return out
+
+
+def _covered(grid: Grid, r: int, col: int) -> bool:
+    """Whether an empty cell may be a merged one: always in text, only a covered cell
+    (``None``) where the format marks its merges."""
+    return not grid.explicit_merges or col >= len(grid.rows[r]) or grid.rows[r][col] is None
 
 
 def _units_printed(grid: Grid, r: int) -> bool:

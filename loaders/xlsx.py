@@ -73,5 +73,5 @@ LAYOUT = Layout(
     detect=detect,
     read=read,
     description="Excel workbook (.xlsx), merged ranges read as merged cells / Excel 工作簿",
-    binary=True,
+    magic=(b"PK\x03\x04",),
 )
