@@ -71,10 +71,13 @@ def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0):
                    "跳过无法读取的文件")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="text for people; json: one document with each ledger's warnings and each refused file.")
+@click.option("--replace", is_flag=True,
+              help="Replace a stored ledger even when the new reading has lost a quarter of its tasks or more. "
+                   "确认替换任务数明显减少的台账")
 @click.option("--wait", type=float, default=0.0, metavar="SECONDS",
               help="If another process is writing to the store, wait this long for it.")
 @click.pass_context
-def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, fmt, wait):
+def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, fmt, replace, wait):
     """Load ledger files or folders into the store. 加载台账
 
     Every file is read before the first write. If any cannot be read, nothing is written: each
@@ -88,16 +91,17 @@ def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, fmt, wait):
     lang = _lang()
     overrides = Overrides(jurisdiction=jurisdiction, year=year, issuer=issuer)
     files = ledger_files(list(paths))
-    _note_other_files(paths, files, lang=lang)
+    _note_skipped(paths, lang=lang)
     summaries, refused, errors, read = [], [], [], 0
     with _open_store(ctx, read_only=False, wait=wait) as store:
         try:
             if len(files) > 1:
                 with click.progressbar(length=len(files), label="reading ledgers", file=sys.stderr) as bar:
                     report = load_paths(store, files, layout=layout, overrides=overrides,
-                                        keep_going=keep_going, progress=bar.update)
+                                        keep_going=keep_going, progress=bar.update, replace=replace)
             else:
-                report = load_paths(store, files, layout=layout, overrides=overrides, keep_going=keep_going)
+                report = load_paths(store, files, layout=layout, overrides=overrides, keep_going=keep_going,
+                                    replace=replace)
         except BatchRefused as exc:
             refused, errors, read = exc.refused, [exc], exc.read
         else:
@@ -141,36 +145,21 @@ def _refused_closing(*, read: int, refused: int, written: bool, lang: str) -> st
     return counts + ("; the files read were loaded" if read else "; nothing to load")
 
 
-def _note_other_files(paths, files, *, lang: str) -> None:
-    """Say how many files in the folders named are not ledger files (other suffixes), so that
-    none is left unread without a word. Hidden files and folders and Office lock files (~$…)
-    are not counted."""
-    from collections import Counter
-    from pathlib import Path
+def _note_skipped(paths, *, lang: str) -> None:
+    """Name every file of the folders that is not read and why (hidden, lock file, README, not
+    a ledger format), so that nothing is left unread without a word; a long list is cut after
+    twenty names with a count of the rest."""
+    from .loaders import folder_files
 
-    chosen = {Path(f).resolve() for f in files}
-    other: Counter[str] = Counter()
-    for raw in paths:
-        if not os.path.isdir(raw):
-            continue
-        for folder, dirs, names in os.walk(raw):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in names:
-                path = Path(folder, name)
-                if name.startswith((".", "~$")) or path.resolve() in chosen or not path.is_file():
-                    continue
-                other[path.suffix.lower()] += 1
-    if not other:
-        return
-    total = sum(other.values())
-    if lang == "zh":
-        kinds = "，".join(f"{suffix or '无扩展名'} {n} 个" for suffix, n in other.most_common())
-        click.echo(f"提示：文件夹中另有 {total} 个文件不是台账文件，未读取（{kinds}）", err=True)
-    else:
-        kinds = ", ".join(f"{suffix or 'no suffix'} {n}" for suffix, n in other.most_common())
-        what = ("1 other file in the folders is not a ledger file and was not read" if total == 1 else
-                f"{total} other files in the folders are not ledger files and were not read")
-        click.echo(f"note: {what} ({kinds})", err=True)
+    skipped = folder_files(list(paths))[1]
+    for item in skipped[:SKIPPED_SHOWN]:
+        click.echo(f"跳过：{item.path}（{item.zh}）" if lang == "zh" else f"skipped: {item.path} ({item.en})", err=True)
+    if len(skipped) > SKIPPED_SHOWN:
+        rest = len(skipped) - SKIPPED_SHOWN
+        click.echo(f"另有 {rest} 个文件跳过" if lang == "zh" else f"skipped: {rest} more files", err=True)
+
+
+SKIPPED_SHOWN = 20
 
 
 @main.command()
@@ -231,21 +220,45 @@ def export(ctx, fmt, output, ledger_ids):
               help="Exit 1 on violations (default) or on violations and warnings.")
 @click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
               help="Validation engine for ledgers in the store: shapes compiled to SPARQL (default) or pyshacl.")
+@click.option("--keep-going", is_flag=True,
+              help="Validate the files that can be read even when others cannot (exit status 2 all the same). "
+                   "跳过无法读取的文件")
 @click.pass_context
-def validate(ctx, targets, layout, lang, fmt, fail_on, engine):
+def validate(ctx, targets, layout, lang, fmt, fail_on, engine, keep_going):
     """Check ledgers against the completeness rules (SHACL). 校验台账完整性
 
     No argument: every ledger in the store. LEDGER-ID: those ledgers. FILE (or folder): the
     files themselves, read directly without touching the store (check a draft before
     publishing). Exit 0 without violations, 1 with violations, 2 for bad input.
     """
+    from .store import BatchRefused
     from .validate import validate_targets
 
-    report = validate_targets(list(targets), store=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"),
-                              layout=layout, engine=engine)
+    try:
+        report = validate_targets(list(targets), store=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"),
+                                  layout=layout, engine=engine, keep_going=keep_going)
+    except BatchRefused as exc:
+        _print_refused(exc.refused, read=exc.read, closing="nothing was validated (--keep-going validates "
+                       "the files that were read)", closing_zh="未作校验（--keep-going 可校验能读取的文件）",
+                       lang=_lang())
+        ctx.exit(EXIT_BAD_INPUT)
     click.echo(report.render(format=fmt, lang=lang), nl=False)
+    if report.refused:
+        _print_refused(report.refused, read=len(report.ledgers), closing="the files read were validated",
+                       closing_zh="已校验读取的文件", lang=_lang())
+        ctx.exit(EXIT_BAD_INPUT)
     if report.fails(fail_on=fail_on):
         ctx.exit(EXIT_VIOLATIONS)
+
+
+def _print_refused(refused, *, read: int, closing: str, closing_zh: str, lang: str) -> None:
+    for refusal in refused:
+        click.echo(("未能读取：" if lang == "zh" else "refused: ") + refusal.render(lang=lang), err=True)
+    if lang == "zh":
+        click.echo(f"zwgk: error: 读取 {read} 个文件，{len(refused)} 个未能读取；{closing_zh}", err=True)
+    else:
+        click.echo(f"zwgk: error: {read} file{'s' if read != 1 else ''} read, {len(refused)} refused; {closing}",
+                   err=True)
 
 
 @main.command()

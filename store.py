@@ -518,6 +518,7 @@ def load_paths(
     keep_going: bool = False,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    replace: bool = False,
 ) -> LoadReport:
     """Read the ledger files (folders are searched) and load them.
 
@@ -528,7 +529,11 @@ def load_paths(
     them, so that the single writer overlaps the workers instead of waiting for them — and the
     refused ones are listed in the report (``skipped``, ``refused``). The store is compacted and
     alignments refreshed once, at the end. Large batches are read and built on every core
-    (``workers``, default: all of them)."""
+    (``workers``, default: all of them).
+
+    A file that would replace a ledger already in the store with a reading that has lost a
+    quarter of its tasks or more (a page saved only in part, a different export of the same
+    document) is refused, naming both counts, unless ``replace`` says to replace it anyway."""
     from .loaders import ledger_files
 
     files = ledger_files(list(paths))
@@ -540,7 +545,10 @@ def load_paths(
     prepared, summaries, skipped, refused = [], [], [], []
     buffered = read = 0
     results = _run_jobs(jobs, workers=workers if len(jobs) >= PARALLEL_FROM else 1)
+    stored = {} if replace else {info.graph: info.task_count for info in store.ledgers()}
     for job, result in zip(jobs, results):
+        if not isinstance(result, ZwgkError) and _shrinks(result, stored):
+            result = _shrink_error(result, stored[result.graph], path=job.path)
         if isinstance(result, ZwgkError):
             skipped.append(result)
             refused.append(Refusal.from_error(result, file=job.path))
@@ -561,6 +569,26 @@ def load_paths(
     summaries.extend(store.load_prepared(prepared, refresh=False))
     finish_batch(store, summaries)
     return LoadReport(summaries=summaries, skipped=skipped, refused=refused, read=read)
+
+
+SHRINK = 0.75
+"""A new reading with fewer than this share of the stored ledger's tasks is not a correction."""
+
+
+def _shrinks(ledger: PreparedLedger, stored: dict[str, int]) -> bool:
+    before = stored.get(ledger.graph)
+    return before is not None and ledger.summary.tasks < SHRINK * before
+
+
+def _shrink_error(ledger: PreparedLedger, before: int, *, path: os.PathLike) -> InputError:
+    after = ledger.summary.tasks
+    return InputError(
+        f"this reading has {after} tasks where the ledger {ledger.summary.id} in the store has {before}: "
+        "it would lose most of the ledger, so it was not loaded (use --replace to replace it anyway)",
+        path=path, line=None,
+        message_zh=f"本次读取仅有 {after} 项任务，库中同一台账 {ledger.summary.id} 有 {before} 项；"
+                   "为免丢失数据未予加载（确需替换请加 --replace）",
+    )
 
 
 def _run_jobs(jobs: list[_Job], *, workers: int) -> Iterator[PreparedLedger | ZwgkError]:

@@ -160,6 +160,8 @@ class ValidationReport:
     """The results of every ledger validated, in the order they were validated."""
 
     ledgers: tuple[LedgerValidation, ...] = field(default_factory=tuple)
+    refused: tuple = ()
+    """Files that could not be read (``store.Refusal``), with ``--keep-going``."""
 
     @property
     def results(self) -> list[ValidationResult]:
@@ -579,18 +581,32 @@ class _Context:
 # Entry points ------------------------------------------------------------------------------
 
 
-def validate_files(paths: Sequence[str | os.PathLike], *, layout: str | None = None) -> ValidationReport:
+def validate_files(paths: Sequence[str | os.PathLike], *, layout: str | None = None,
+                   keep_going: bool = False) -> ValidationReport:
     """Validate ledger files (folders are searched) without touching any store: an office checks
-    a draft before publishing it. An unreadable file raises ``InputError``."""
+    a draft before publishing it. Every file is read; files that cannot be read raise one
+    ``BatchRefused`` naming them all, or, with ``keep_going``, are listed in the report's
+    ``refused`` while the others are validated."""
+    from .errors import ZwgkError
     from .loaders import ledger_files, read_ledger
     from .rdf import build_ledger
+    from .store import BatchRefused, Refusal
 
-    ledgers = []
-    for path in ledger_files(list(paths)):
-        record = read_ledger(path, layout=layout)
+    ledgers, refused = [], []
+    files = ledger_files(list(paths))
+    for path in files:
+        try:
+            record = read_ledger(path, layout=layout)
+        except ZwgkError as exc:
+            if len(files) == 1:
+                raise
+            refused.append(Refusal.from_error(exc, file=path))
+            continue
         built = build_ledger(record)
         ledgers.append(validate_quads(built.quads, ledger_id=built.id, source_file=record.source_file))
-    return ValidationReport(ledgers=tuple(ledgers))
+    if refused and not keep_going:
+        raise BatchRefused(refused, read=len(ledgers))
+    return ValidationReport(ledgers=tuple(ledgers), refused=tuple(refused))
 
 
 ENGINES = ("sparql", "pyshacl")
@@ -626,6 +642,7 @@ def validate_targets(
     endpoint: str | None = None,
     layout: str | None = None,
     engine: str = "sparql",
+    keep_going: bool = False,
 ) -> ValidationReport:
     """What ``zwgk validate`` does: no target → every ledger in the store; targets that exist on
     disk or carry a ledger file suffix → those files, read directly (the store is not opened);
@@ -636,9 +653,12 @@ def validate_targets(
     files = [t for t in targets if Path(t).exists() or Path(t).suffix.lower() in SUFFIXES]
     ids = [t for t in targets if t not in files]
     parts: list[LedgerValidation] = []
+    refused: tuple = ()
     if files:
-        parts.extend(validate_files(files, layout=layout).ledgers)
+        checked = validate_files(files, layout=layout, keep_going=keep_going)
+        parts.extend(checked.ledgers)
+        refused = checked.refused
     if ids or not targets:
         with open_store(location=store, endpoint=endpoint, read_only=True) as opened:
             parts.extend(validate_store(opened, ledger_ids=ids or None, engine=engine).ledgers)
-    return ValidationReport(ledgers=tuple(parts))
+    return ValidationReport(ledgers=tuple(parts), refused=refused)

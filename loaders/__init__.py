@@ -53,7 +53,8 @@ REGISTRY: dict[str, str] = {
 
 MIN_PLAUSIBILITY = 0.02
 """Below this no reading explains the text: a few words that happen to look like a task."""
-SUFFIXES = (".txt", ".text", ".htm", ".html", ".csv", ".tsv", ".docx", ".xlsx", ".md")
+SUFFIXES = (".txt", ".text", ".htm", ".html", ".shtml", ".csv", ".tsv", ".md", ".docx", ".xlsx", ".doc",
+            ".xls", ".wps", ".et", ".odt", ".ods", ".rtf", ".pdf")
 NOT_LEDGERS = ("readme", "license", "licence", "changelog", "contributing", "notice", "authors")
 """File names (without suffix) that a folder of ledgers holds beside them and that are not ledgers."""
 MAX_BYTES = int(os.environ.get("ZWGK_MAX_FILE_MB", "32")) * 1024 * 1024
@@ -312,6 +313,33 @@ def _describe(source: Source) -> str:
     return said
 
 
+# What a file's first bytes say it is, and the suffixes such a file has: a wrong suffix is a
+# warning (the content decides how the file is read), never a refusal.
+KINDS: tuple[tuple[bytes, str, str, tuple[str, ...]], ...] = (
+    (b"PK\x03\x04", "a ZIP-based office file", "ZIP 格式的办公文档", (".docx", ".xlsx", ".odt", ".ods", ".zip")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Word/Excel/WPS file", "旧版 Word/Excel/WPS 文件",
+     (".doc", ".xls", ".wps", ".et", ".dps")),
+    (b"%PDF", "a PDF document", "PDF 文档", (".pdf",)),
+    (b"{\\rtf", "an RTF document", "RTF 文档", (".rtf", ".doc")),
+)
+TEXT_SUFFIXES = (".txt", ".text", ".htm", ".html", ".shtml", ".csv", ".tsv", ".md")
+
+
+def _suffix_warning(source: Source) -> LedgerWarning | None:
+    suffix = source.path.suffix.lower()
+    for magic, what, what_zh, suffixes in KINDS:
+        if source.data.startswith(magic):
+            if suffix in suffixes:
+                return None
+            return LedgerWarning(code="wrong-suffix", en=f"the file is named {suffix or 'without a suffix'} "
+                                 f"but is {what}; it was read as such",
+                                 zh=f"文件扩展名为 {suffix or '（无）'}，实际为{what_zh}，已按实际格式读取")
+    if suffix and suffix not in TEXT_SUFFIXES:
+        return LedgerWarning(code="wrong-suffix", en=f"the file is named {suffix} but is text; it was read as text",
+                             zh=f"文件扩展名为 {suffix}，实际为文本，已按文本读取")
+    return None
+
+
 def read_ledger(
     path: str | Path, *, layout: str | None = None, overrides: Overrides | None = None
 ) -> LedgerRecord:
@@ -337,6 +365,9 @@ def read_ledger(
             expected="rows with task text under a recognised header",
             message_zh="未找到任何任务",
         )
+    wrong = _suffix_warning(source)
+    if wrong is not None:
+        record.warnings.insert(0, wrong)
     lines = source.lines if not chosen.magic else [record.title or ""]
     apply_metadata(record, lines=lines, overrides=overrides)
     return record
@@ -344,16 +375,45 @@ def read_ledger(
 
 def ledger_files(paths: list[str | Path]) -> list[Path]:
     """Files named, and the ledger files inside folders named (sorted, recursively)."""
+    return folder_files(paths)[0]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file in a folder that is not read, and why (in English and Chinese)."""
+
+    path: Path
+    en: str
+    zh: str
+
+
+def folder_files(paths: list[str | Path]) -> tuple[list[Path], list[Skipped]]:
+    """The files to read and the files of the folders that are not read, each with its reason:
+    hidden files and folders, Office lock files (~$…), README/LICENSE and the like, and files
+    whose suffix is no ledger format. A file named on the command line is always read (its
+    content, not its suffix, decides how)."""
     out: list[Path] = []
+    skipped: list[Skipped] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                       and not p.name.startswith((".", "~$")) and p.stem.lower() not in NOT_LEDGERS)
-            )
+            for item in sorted(path.rglob("*")):
+                if not item.is_file():
+                    continue
+                relative = item.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    skipped.append(Skipped(item, "hidden", "隐藏文件"))
+                elif item.name.startswith("~$"):
+                    skipped.append(Skipped(item, "an Office lock file", "Office 锁定文件"))
+                elif item.stem.lower() in NOT_LEDGERS:
+                    skipped.append(Skipped(item, "a project file, not a ledger", "说明文件，不是台账"))
+                elif item.suffix.lower() not in SUFFIXES:
+                    skipped.append(Skipped(item, f"not a ledger format ({item.suffix or 'no suffix'})",
+                                           f"不是台账格式（{item.suffix or '无扩展名'}）"))
+                else:
+                    out.append(item)
         elif path.exists():
             out.append(path)
         else:
             raise InputError("no such file or folder", path=path, message_zh="文件或文件夹不存在")
-    return out
+    return out, skipped

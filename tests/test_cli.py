@@ -151,7 +151,8 @@ def _folder(tmp_path, samples):
     for key in ("003", "004"):
         (folder / samples[key].name).write_bytes(samples[key].read_bytes())
     (folder / "zz-notice.txt").write_text(NOTICE, encoding="utf-8")
-    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n")
+    (folder / "README.md").write_text("# 说明\n", encoding="utf-8")
     (folder / ".hidden.txt").write_text(NOTICE, encoding="utf-8")
     return folder
 
@@ -167,7 +168,9 @@ def test_folder_with_a_bad_file_writes_nothing_and_names_it(tmp_path, samples):
     assert len(refused) == 1 and refused[0].startswith(f"refused: {bad}, line 1: ")
     assert lines[-1] == ("zwgk: error: 2 files read, 1 refused; nothing was written "
                          "(--keep-going loads the files that were read)")
-    assert "note: 1 other file in the folders is not a ledger file and was not read (.pdf 1)" in lines
+    assert f"skipped: {folder / '.hidden.txt'} (hidden)" in lines
+    assert f"skipped: {folder / 'README.md'} (a project file, not a ledger)" in lines
+    assert f"skipped: {folder / 'photo.png'} (not a ledger format (.png))" in lines
     assert result.stdout == ""
     assert json.loads(invoke("--store", store, "ledgers", "--format", "json").stdout) == []
     chinese = invoke("--store", store, "load", str(folder), lang="zh")
@@ -197,3 +200,18 @@ def test_one_bad_file_is_one_error_line(tmp_path):
         assert result.exit_code == 2
         assert result.stdout == ""
         assert result.stderr.startswith(f"zwgk: error: {bad}:1: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_validate_folder_reads_every_file_and_names_the_bad_one(tmp_path, samples):
+    """validate FOLDER no longer stops at the first unreadable file: plain, it validates nothing
+    and names the bad file; with --keep-going it validates the two good ledgers and still exits 2."""
+    folder = _folder(tmp_path, samples)
+    bad = str(folder / "zz-notice.txt")
+    plain = invoke("validate", "--lang", "en", "--format", "summary", str(folder))
+    assert plain.exit_code == 2
+    assert any(line.startswith(f"refused: {bad}, line 1: ") for line in plain.stderr.splitlines())
+    assert plain.stderr.splitlines()[-1].startswith("zwgk: error: 2 files read, 1 refused; nothing was validated")
+    going = invoke("validate", "--keep-going", "--lang", "en", "--format", "summary", str(folder))
+    assert going.exit_code == 2
+    assert "2 ledgers" in going.stdout
+    assert going.stderr.splitlines()[-1] == "zwgk: error: 2 files read, 1 refused; the files read were validated"

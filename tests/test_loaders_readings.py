@@ -248,3 +248,29 @@ def test_a_two_row_tab_table_cut_in_its_last_row_is_read(tmp_path):
     assert [(t.number, t.indicators, [u.text for u in t.units]) for t in record.tasks] == [
         ("1", ("一、做好政策解读",), ["县政府办"]), ("2", ("一、做好政策解读",), [])]
     assert record.tasks[1].truncated and [w.line for w in record.warnings if w.code == "truncated"] == [3]
+
+
+def test_a_wrong_suffix_is_a_warning_not_a_refusal(tmp_path):
+    """The content decides how a file is read: a text table saved as .xls is read as text, and
+    a .docx saved as .wps as the .docx it is, each with a wrong-suffix warning."""
+    import docx
+
+    from conftest import SAMPLE
+
+    text = tmp_path / "ledger.xls"
+    text.write_bytes(SAMPLE["004"].read_bytes())
+    record = read_ledger(text)
+    assert record.layout == "tsv" and len(record.tasks) == 37
+    assert [w.code for w in record.warnings][:1] == ["wrong-suffix"]
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    for row, cells in zip(table.rows, [["序号", "主要任务", "责任单位"], ["1", "公开预算决算。", "县财政局"],
+                                       ["2", "公开政府工作报告。", "县政府办"]]):
+        for cell, value in zip(row.cells, cells):
+            cell.text = value
+    renamed = tmp_path / "ledger.wps"
+    document.save(renamed)
+    record = read_ledger(renamed)
+    assert record.layout == "docx" and [t.text for t in record.tasks] == ["公开预算决算。", "公开政府工作报告。"]
+    assert record.warnings[0].code == "wrong-suffix" and ".wps" in record.warnings[0].en

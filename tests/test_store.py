@@ -193,3 +193,27 @@ def test_serve_lock_is_named_in_the_refusal(tmp_path, samples):
         )
     assert out.returncode == 2
     assert "zwgk serve" in out.stderr and "stop the server" in out.stderr
+
+
+def test_a_reading_that_loses_most_of_a_ledger_does_not_replace_it(tmp_path):
+    """The 石泉县 ledger (150 tasks) reloaded from a copy cut after its first rows is refused,
+    naming both counts, and the stored ledger stays whole; --replace (replace=True) replaces it."""
+    from conftest import SAMPLE
+    from zwgk.errors import InputError
+    from zwgk.store import LedgerStore, load_paths
+
+    full = SAMPLE["001"]
+    lines = full.read_text(encoding="utf-8").split("\n")
+    cut_dir = tmp_path / "cut"
+    cut_dir.mkdir()
+    cut = cut_dir / full.name
+    cut.write_text("\n".join(lines[:len(lines) // 4]), encoding="utf-8")
+    with LedgerStore.open(tmp_path / "db") as store:
+        load_paths(store, [full])
+        with pytest.raises(InputError) as caught:
+            load_paths(store, [cut])
+        assert "150" in str(caught.value) and "--replace" in str(caught.value)
+        assert [info.task_count for info in store.ledgers()] == [150]
+        report = load_paths(store, [cut], replace=True)
+        assert report.summaries[0].status == "replaced"
+        assert [info.task_count for info in store.ledgers()] == [report.summaries[0].tasks]
