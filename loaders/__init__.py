@@ -64,7 +64,8 @@ MAX_BYTES = int(os.environ.get("ZWGK_MAX_FILE_MB", "32")) * 1024 * 1024
 MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Word/Excel 97-2003 file (.doc/.xls)",
      "save it as .docx or .xlsx, then load it / 请另存为 .docx 或 .xlsx 后再加载"),
-    (b"%PDF", "a PDF document", "export its text or tables (e.g. to .txt or .xlsx) first / 请先导出为文本或表格"),
+    (b"%PDF", "a PDF document", "install zwgk's PDF support (pip install pdfplumber) or export its text or tables "
+     "first / 请安装 PDF 支持或先导出为文本或表格"),
     (b"\x89PNG", "a PNG image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
     (b"\xff\xd8\xff", "a JPEG image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
     (b"GIF8", "a GIF image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
@@ -206,12 +207,14 @@ def readings(source: Source) -> list[Reading]:
         _refuse_early(source)
     out: list[tuple[float, int, Reading]] = []
     failed: list[LedgerWarning] = []
+    refusals: list[InputError] = []
     for order, layout in enumerate(layouts):
         if binary != any(source.data.startswith(m) for m in layout.magic) or layout.detect(source) <= 0:
             continue
         try:
             record = layout.read(source)
-        except InputError:
+        except InputError as exc:
+            refusals.append(exc)
             continue
         except Exception as exc:  # noqa: BLE001 — one reader's defect must not stop the others
             failed.append(LedgerWarning(
@@ -229,6 +232,10 @@ def readings(source: Source) -> list[Reading]:
                 value += WHOLE_ROWS
         out.append((value, -order, Reading(layout=layout, record=record, plausibility=value)))
     ranked = [reading for _, _, reading in sorted(out, key=lambda item: item[:2], reverse=True)]
+    if binary and not ranked and refusals:
+        # A binary format's reader says best why the file cannot be read (a scanned or
+        # password-protected PDF, a damaged workbook): its message, not a generic one.
+        raise refusals[0]
     if ranked and failed:
         ranked[0].record.warnings.extend(failed)
     return ranked

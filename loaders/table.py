@@ -80,7 +80,7 @@ def column_role(title: str) -> str:
 
 def header_score(cells: list[str]) -> int:
     """How many cells of a candidate header row name a known column role."""
-    return sum(1 for cell in cells if column_role(cell) != UNKNOWN)
+    return sum(1 for cell in cells if cell and column_role(cell) != UNKNOWN)
 
 
 @dataclass(frozen=True)
