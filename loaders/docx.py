@@ -1,7 +1,11 @@
-"""Word documents (.docx), read with python-docx: the tables' real cells. A vertically merged
-cell's continuation (``vMerge`` without ``restart``) is read as an empty, merged cell; a cell
-spanning several grid columns is followed by empty cells so that rows stay aligned with the
-header. Paragraphs before the first table give the title."""
+"""Word documents (.docx), read with python-docx/lxml: the tables' real cells.
+
+Only what the document marks as merged inherits: a vertically merged cell's continuation
+(``vMerge`` without ``restart``) and the grid positions a cell spanning several columns covers
+(``gridSpan``) are covered cells (``None``); a cell with no text is an empty cell (``""``). Line
+breaks inside a cell (``<w:br/>``, paragraphs) are kept as ``\\n`` — they may separate units. A
+table nested in a cell gives its text to that cell. Paragraphs before the first table give the
+title."""
 
 from __future__ import annotations
 
@@ -13,9 +17,12 @@ from . import Layout, Source
 from .delimited import header_line, rows_to_grid
 from .metadata import extract_metadata
 from .model import LedgerRecord
-from .table import grid_to_tasks
+from .table import Cell, Grid, grid_to_tasks
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"}
+
+Row = tuple[int, "list[str | None] | None"]
 
 
 def _is_document(source: Source) -> bool:
@@ -29,22 +36,125 @@ def detect(source: Source) -> float:
     return 0.95 if source.is_zip() and _is_document(source) else 0.0
 
 
-def _row_cells(tr) -> list[str]:
-    cells: list[str] = []
-    for tc in tr.iter(f"{_W}tc"):
-        props = tc.find(f"{_W}tcPr")
+def _children(element, tag: str):
+    """Direct children with ``tag``, looking through content controls and custom XML wrappers
+    (never into nested tables)."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _paragraph_text(p) -> str:
+    parts: list[str] = []
+    for el in p.iter():
+        if el.tag == f"{_W}t":
+            parts.append(el.text or "")
+        elif el.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+        elif el.tag == f"{_W}tab":
+            parts.append(" ")
+        elif el.tag == f"{_W}delText":
+            continue
+    return "".join(parts)
+
+
+def _block_text(element) -> str:
+    """The text of a cell (or of the document body): paragraphs and nested tables in order,
+    one line each; a nested table's rows are lines, its cells separated by spaces."""
+    lines: list[str] = []
+    for child in element:
+        if child.tag in _WRAPPERS:
+            text = _block_text(child)
+            if text:
+                lines.append(text)
+        elif child.tag == f"{_W}p":
+            lines.append(_paragraph_text(child))
+        elif child.tag == f"{_W}tbl":
+            for tr in _children(child, f"{_W}tr"):
+                cells = [_block_text(tc).replace("\n", " ").strip() for tc in _children(tr, f"{_W}tc")]
+                line = " ".join(c for c in cells if c)
+                if line:
+                    lines.append(line)
+    return "\n".join(line.strip() for line in "\n".join(lines).split("\n") if line.strip())
+
+
+def _int(element, default: int = 0) -> int:
+    try:
+        return int(element.get(f"{_W}val", default)) if element is not None else default
+    except ValueError:
+        return default
+
+
+def _row_cells(tr) -> list[str | None]:
+    """A row's cells on the table grid: ``None`` where a merge covers the position."""
+    cells: list[str | None] = []
+    props = tr.find(f"{_W}trPr")
+    if props is not None:
+        cells.extend([""] * _int(props.find(f"{_W}gridBefore")))
+    for tc in _children(tr, f"{_W}tc"):
+        tc_props = tc.find(f"{_W}tcPr")
         span, continued = 1, False
-        if props is not None:
-            grid_span = props.find(f"{_W}gridSpan")
-            if grid_span is not None:
-                span = int(grid_span.get(f"{_W}val", "1"))
-            merge = props.find(f"{_W}vMerge")
+        if tc_props is not None:
+            span = max(1, _int(tc_props.find(f"{_W}gridSpan"), 1))
+            merge = tc_props.find(f"{_W}vMerge")
             continued = merge is not None and merge.get(f"{_W}val", "continue") != "restart"
-        paragraphs = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in tc.iter(f"{_W}p")]
-        text = "" if continued else "\n".join(p for p in paragraphs if p.strip()).strip()
-        cells.append(text)
-        cells.extend([""] * (span - 1))
+            if tc_props.find(f"{_W}hMerge") is not None and \
+                    tc_props.find(f"{_W}hMerge").get(f"{_W}val", "continue") != "restart":
+                cells.append(None)
+                continue
+        cells.append(None if continued else _block_text(tc))
+        cells.extend([None] * (span - 1))
     return cells
+
+
+def office_rows(rows: list[tuple[int, list[str | None]]]) -> list[Row]:
+    """Rows from an office table for ``rows_to_grid(..., explicit_merges=True)``: a row with no
+    text and no covered cell is a blank row (``None``, a block break); the header row and the
+    rows above it read covered cells as empty titles."""
+    out: list[Row] = []
+    for line, cells in rows:
+        if not any(c for c in cells) and not any(c is None for c in cells):
+            out.append((line, None))
+        else:
+            out.append((line, cells))
+    plain = [(n, None if c is None else ["" if x is None else x for x in c]) for n, c in out]
+    head = header_line(plain)
+    if head is None:
+        return plain
+    return [(n, p if n <= head else c) for (n, c), (_, p) in zip(out, plain)]
+
+
+def office_grid(rows: list[tuple[int, list[str | None]]], *, source: Source) -> tuple[Grid, int] | None:
+    """The grid of one office table and its header line, ``None`` when it has no header.
+
+    What ``rows_to_grid(rows, explicit_merges=True)`` builds, done here because the header
+    search there reads every row's cells as text and cannot take a covered (``None``) cell."""
+    prepared = office_rows(rows)
+    plain = [(n, None if c is None else ["" if x is None else x for x in c]) for n, c in prepared]
+    head = header_line(plain)
+    if head is None:
+        return None
+    grid = rows_to_grid([(n, c) for n, c in plain if n <= head], source=source, explicit_merges=True)
+    width = len(grid.header.columns)
+    pending_break = False
+    for line, cells in prepared:
+        if line <= head:
+            continue
+        if cells is None:
+            pending_break = True
+            continue
+        if pending_break and grid.rows:
+            grid.block_starts.add(len(grid.rows))
+        pending_break = False
+        row = [None if text is None else Cell(text=text, line=line) for text in cells[:width]]
+        extra = " ".join(c for c in cells[width:] if c)
+        if extra and row:
+            last = row[-1]
+            row[-1] = Cell(text=((last.text + " ") if last and last.text else "") + extra, line=line)
+        grid.rows.append(row + [Cell(text="", line=line) for _ in range(width - len(row))])
+    return grid, head
 
 
 def read(source: Source) -> LedgerRecord:
@@ -59,16 +169,15 @@ def read(source: Source) -> LedgerRecord:
     found = extract_metadata([p.text for p in document.paragraphs[:60]])
     record.title = str(found["title"]) if found.get("title") else None
     ordinal = 0
-    for table in document.tables:
-        rows: list[tuple[int, list[str] | None]] = []
-        for tr in table._tbl.tr_lst:
+    for tbl in _children(document.element.body, f"{_W}tbl"):
+        rows: list[tuple[int, list[str | None]]] = []
+        for tr in _children(tbl, f"{_W}tr"):
             ordinal += 1
-            cells = _row_cells(tr)
-            rows.append((ordinal, cells if any(c.strip() for c in cells) else None))
-        head = header_line(rows)
-        if head is None:
+            rows.append((ordinal, _row_cells(tr)))
+        built = office_grid(rows, source=source)
+        if built is None:
             continue
-        grid = rows_to_grid(rows, source=source)
+        grid, head = built
         record.tasks.extend(grid_to_tasks(grid))
         record.warnings.extend(grid.header.warnings(line=head))
     return record

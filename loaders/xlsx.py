@@ -1,6 +1,6 @@
 """Excel workbooks (.xlsx), read with openpyxl: visible sheets only, formulas as their cached
-values, merged ranges as a value in the top-left cell and empty cells under it — which is what
-the shared grid reads as a merged cell."""
+values. Only the sheet's real merged ranges inherit: the positions a range covers other than its
+top-left cell are covered cells (``None``); any other cell with no value is an empty cell (``""``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import zipfile
 
 from ..errors import InputError
 from . import Layout, Source
-from .delimited import find_header, rows_to_grid
+from .delimited import find_header
+from .docx import office_grid
 from .metadata import extract_metadata
 from .model import LedgerRecord, LedgerWarning
 from .table import grid_to_tasks
@@ -34,6 +35,17 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _covered(sheet) -> set[tuple[int, int]]:
+    """(row, column) of every position a merged range covers other than its top-left cell."""
+    out: set[tuple[int, int]] = set()
+    for merged in sheet.merged_cells.ranges:
+        for row in range(merged.min_row, merged.max_row + 1):
+            for col in range(merged.min_col, merged.max_col + 1):
+                if (row, col) != (merged.min_row, merged.min_col):
+                    out.add((row, col))
+    return out
+
+
 def read(source: Source) -> LedgerRecord:
     from openpyxl import load_workbook
 
@@ -46,19 +58,23 @@ def read(source: Source) -> LedgerRecord:
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
-        rows = [
-            (index, [_text(v) for v in values] if any(_text(v) for v in values) else None)
-            for index, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-        body = [(n, c) for n, c in rows if c is not None]
-        at = find_header(body)
+        covered = _covered(sheet)
+        rows: list[tuple[int, list[str | None]]] = []
+        for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((index, [None if (index, col) in covered else _text(v)
+                                 for col, v in enumerate(values, start=1)]))
+        body = [(n, c) for n, c in rows if any(c)]
+        at = find_header([(n, ["" if x is None else x for x in c]) for n, c in body])
         if at is None:
             continue
         head = [" ".join(c for c in cells if c) for _, cells in body[:at]]
         found = extract_metadata(head)
         if record.title is None and found.get("title"):
             record.title = str(found["title"])
-        grid = rows_to_grid(rows, source=source)
+        built = office_grid(rows, source=source)
+        if built is None:
+            continue
+        grid, _ = built
         record.tasks.extend(grid_to_tasks(grid))
         record.warnings.extend(
             LedgerWarning(code=warning.code, en=f"sheet {sheet.title}: {warning.en}",
