@@ -53,7 +53,7 @@ from .delimited import find_header, rows_to_grid
 from .metadata import extract_metadata
 from .model import LedgerRecord, LedgerWarning
 from .page import is_title
-from .table import grid_to_tasks
+from .table import grid_to_tasks, is_units
 
 PAGE_LINES = 1000
 """A row's line is page × PAGE_LINES + its row index on the page."""
@@ -117,14 +117,21 @@ def _lines(chars: list[dict]) -> list[_Line]:
     return [line for line in out if line.text.strip()]
 
 
-def _join(lines: list[_Line], right: float, *, keep=lambda line: False) -> str:
+def _unit_lines(before: _Line, line: _Line) -> bool:
+    """Two lines that each read as a unit name (政府各工作部门 / 直属机构): a line break of a unit
+    cell, kept whatever the line's length, so that the unit vocabulary (analysis.agencies) tells
+    a separator from a wrap rather than the layout's last fraction of a point."""
+    return is_units(before.text) and is_units(line.text)
+
+
+def _join(lines: list[_Line], right: float, *, keep=_unit_lines) -> str:
     """Lines joined: a full line (the next one's first word would not fit before ``right``)
-    continues on the next line; other breaks are kept. ``keep(line)`` forces a break before."""
+    continues on the next line; other breaks are kept. ``keep(before, line)`` forces a break."""
     out = ""
     for index, line in enumerate(lines):
         if index:
             before = lines[index - 1]
-            wrapped = before.x1 + line.first_token_width() > right - 0.5 and not keep(line)
+            wrapped = before.x1 + line.first_token_width() > right - 0.5 and not keep(before, line)
             if not wrapped:
                 out += "\n"
             elif out[-1:].isascii() and out[-1:].isalnum() and line.text[:1].isascii() \
@@ -308,7 +315,7 @@ def _prose_text(pages_read) -> str:
         if not lines:
             continue
         right = max(line.x1 for line in lines)
-        pages.append(_join(lines, right, keep=lambda line: bool(heading(line.text.strip()))))
+        pages.append(_join(lines, right, keep=lambda before, line: bool(heading(line.text.strip()))))
     return "\n".join(pages)
 
 
