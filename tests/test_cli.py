@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from zwgk.cli import main
@@ -215,3 +217,26 @@ def test_validate_folder_reads_every_file_and_names_the_bad_one(tmp_path, sample
     assert going.exit_code == 2
     assert "2 ledgers" in going.stdout
     assert going.stderr.splitlines()[-1] == "zwgk: error: 2 files read, 1 refused; the files read were validated"
+
+
+FORMATS = Path(__file__).parent / "data" / "formats"
+
+
+@pytest.mark.parametrize("name, says", [
+    ("pdf/scanned.pdf", "scan"),
+    ("pdf/encrypted.pdf", "password"),
+    ("html/no-ledger.html", "no ledger found"),
+])
+def test_unreadable_formats_get_one_message_and_leave_the_store_as_it_was(tmp_path, samples, name, says):
+    """A scanned PDF, a password-protected PDF and a web page without a ledger: one message
+    naming the file, exit status 2, and the ledger already in the store untouched."""
+    store = str(tmp_path / "db")
+    assert invoke("--store", store, "load", str(samples["004"])).exit_code == 0
+    before = invoke("--store", store, "export", "--format", "nquads").stdout
+    path = FORMATS / name
+    result = invoke("--store", store, "load", str(path))
+    assert result.exit_code == 2
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"zwgk: error: {path}") and says in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert invoke("--store", store, "export", "--format", "nquads").stdout == before
