@@ -274,11 +274,7 @@ def _mark_cut_row(source: Source, record: LedgerRecord, delimiter: str) -> None:
     if len(pattern.findall(tail.strip(" \u3000"))) >= mode or re.search(r"[。；;]\s*$", tail):
         return
     if content[-1] <= (last.end_line or last.line):
-        last.units = [u for u in last.units if not u.inherited]
-        if last.deadline_inherited:
-            last.deadline, last.deadline_inherited = None, False
-        last.inherited = frozenset()
-        last.truncated = True
+        last.cut_off()
     record.warnings.append(LedgerWarning(
         code="truncated", line=content[-1],
         en="the text stops in the middle of this row: the task is kept, the cells after the cut are not",

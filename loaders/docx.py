@@ -14,9 +14,9 @@ import zipfile
 
 from ..errors import InputError
 from . import Layout, Source
-from .delimited import header_line, rows_to_grid
+from .delimited import find_header, header_line, rows_to_grid
 from .metadata import extract_metadata
-from .model import LedgerRecord
+from .model import LedgerRecord, LedgerWarning
 from .table import Cell, Grid, grid_to_tasks
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -124,6 +124,30 @@ def office_rows(rows: list[tuple[int, list[str | None]]]) -> list[Row]:
     if head is None:
         return plain
     return [(n, p if n <= head else c) for (n, c), (_, p) in zip(out, plain)]
+
+
+def add_sheet(record: LedgerRecord, rows: list[tuple[int, list[str | None]]], *, source: Source,
+              sheet: str | None = None) -> None:
+    """The tasks of one office table (a sheet, a Word or OpenDocument table) added to the record,
+    with its header's warnings (prefixed by the sheet's name); the rows above the header give
+    the title when the record has none. A table without a ledger header adds nothing."""
+    body = [(n, c) for n, c in rows if any(c)]
+    at = find_header([(n, ["" if x is None else x for x in c]) for n, c in body])
+    if at is None:
+        return
+    if record.title is None:
+        found = extract_metadata([" ".join(c for c in cells if c) for _, cells in body[:at]])
+        record.title = str(found["title"]) if found.get("title") else None
+    built = office_grid(rows, source=source)
+    if built is None:
+        return
+    grid, head = built
+    record.tasks.extend(grid_to_tasks(grid))
+    record.warnings.extend(
+        LedgerWarning(code=w.code, en=f"sheet {sheet}: {w.en}" if sheet else w.en,
+                      zh=f"工作表 {sheet}：{w.zh}" if sheet else w.zh, line=w.line)
+        for w in grid.header.warnings(line=head)
+    )
 
 
 def office_grid(rows: list[tuple[int, list[str | None]]], *, source: Source) -> tuple[Grid, int] | None:

@@ -75,6 +75,16 @@ class TaskRecord:
     truncated: bool = False
     """The source text stops inside this task: what would follow it is not on the page."""
 
+    def cut_off(self) -> None:
+        """Mark the task as cut off by the end of the text, and take back what its empty cells
+        inherited from the rows above: its own cells are not on the page, and a merged cell's
+        value would be a guess."""
+        self.units = [u for u in self.units if not u.inherited]
+        if self.deadline_inherited:
+            self.deadline, self.deadline_inherited = None, False
+        self.inherited = frozenset()
+        self.truncated = True
+
 
 @dataclass
 class LedgerRecord:

@@ -16,11 +16,8 @@ import zipfile
 
 from ..errors import InputError
 from . import Layout, Source
-from .delimited import find_header
-from .docx import office_grid
-from .metadata import extract_metadata
-from .model import LedgerRecord, LedgerWarning
-from .table import grid_to_tasks
+from .docx import add_sheet
+from .model import LedgerRecord
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -201,23 +198,7 @@ def read(source: Source) -> LedgerRecord:
         for cells in _table_rows(table):
             ordinal += 1
             rows.append((ordinal, cells))
-        body_rows = [(n, c) for n, c in rows if any(c)]
-        at = find_header([(n, ["" if x is None else x for x in c]) for n, c in body_rows])
-        if at is None:
-            continue
-        if record.title is None:
-            found = extract_metadata([" ".join(c for c in cells if c) for _, cells in body_rows[:at]])
-            record.title = str(found["title"]) if found.get("title") else None
-        built = office_grid(rows, source=source)
-        if built is None:
-            continue
-        grid, head = built
-        record.tasks.extend(grid_to_tasks(grid))
-        record.warnings.extend(
-            LedgerWarning(code=w.code, en=f"table {name}: {w.en}" if kind == SPREADSHEET and name else w.en,
-                          zh=f"工作表 {name}：{w.zh}" if kind == SPREADSHEET and name else w.zh, line=w.line)
-            for w in grid.header.warnings(line=head)
-        )
+        add_sheet(record, rows, source=source, sheet=name if kind == SPREADSHEET and name else None)
     if not record.tasks and kind == TEXT and paragraphs:
         return _prose(source, paragraphs, record)
     return record

@@ -443,12 +443,7 @@ def _whole_rows(source: Source, cells: list[Piece], layout: str) -> LedgerRecord
     last_line = next((line.strip() for line in reversed(source.lines) if line.strip()), "")
     open_cell = layout == "bar-cell-rows" and not re.search(r"[|｜]$", last_line) and not _ENDED.search(fold(last_line))
     if (len(body) % width or open_cell) and record.tasks:
-        cut = record.tasks[-1]
-        cut.units = [u for u in cut.units if not u.inherited]
-        if cut.deadline_inherited:
-            cut.deadline, cut.deadline_inherited = None, False
-        cut.inherited = frozenset()
-        cut.truncated = True
+        record.tasks[-1].cut_off()
         record.warnings.append(LedgerWarning(
             code="truncated", line=body[-1].line,
             en="the table stops in the middle of a row: the cells after the cut are not on the page",

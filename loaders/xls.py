@@ -8,11 +8,8 @@ import io
 
 from ..errors import InputError
 from . import Layout, Source
-from .delimited import find_header
-from .docx import office_grid
-from .metadata import extract_metadata
-from .model import LedgerRecord, LedgerWarning
-from .table import grid_to_tasks
+from .docx import add_sheet
+from .model import LedgerRecord
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BOOK_STREAMS = ("Workbook", "Book", "WORKBOOK", "BOOK")
@@ -78,23 +75,7 @@ def read(source: Source) -> LedgerRecord:
         for r in range(sheet.nrows):
             rows.append((r + 1, [None if (r, c) in covered else _text(book, cell)
                                  for c, cell in enumerate(sheet.row(r))]))
-        body = [(n, c) for n, c in rows if any(c)]
-        at = find_header([(n, ["" if x is None else x for x in c]) for n, c in body])
-        if at is None:
-            continue
-        found = extract_metadata([" ".join(c for c in cells if c) for _, cells in body[:at]])
-        if record.title is None and found.get("title"):
-            record.title = str(found["title"])
-        built = office_grid(rows, source=source)
-        if built is None:
-            continue
-        grid, head = built
-        record.tasks.extend(grid_to_tasks(grid))
-        record.warnings.extend(
-            LedgerWarning(code=warning.code, en=f"sheet {sheet.name}: {warning.en}",
-                          zh=f"工作表 {sheet.name}：{warning.zh}", line=warning.line)
-            for warning in grid.header.warnings(line=head)
-        )
+        add_sheet(record, rows, source=source, sheet=sheet.name)
     return record
 
 

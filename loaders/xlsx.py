@@ -9,11 +9,8 @@ import zipfile
 
 from ..errors import InputError
 from . import Layout, Source
-from .delimited import find_header
-from .docx import office_grid
-from .metadata import extract_metadata
-from .model import LedgerRecord, LedgerWarning
-from .table import grid_to_tasks
+from .docx import add_sheet
+from .model import LedgerRecord
 
 
 def _is_workbook(source: Source) -> bool:
@@ -63,24 +60,7 @@ def read(source: Source) -> LedgerRecord:
         for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             rows.append((index, [None if (index, col) in covered else _text(v)
                                  for col, v in enumerate(values, start=1)]))
-        body = [(n, c) for n, c in rows if any(c)]
-        at = find_header([(n, ["" if x is None else x for x in c]) for n, c in body])
-        if at is None:
-            continue
-        head = [" ".join(c for c in cells if c) for _, cells in body[:at]]
-        found = extract_metadata(head)
-        if record.title is None and found.get("title"):
-            record.title = str(found["title"])
-        built = office_grid(rows, source=source)
-        if built is None:
-            continue
-        grid, _ = built
-        record.tasks.extend(grid_to_tasks(grid))
-        record.warnings.extend(
-            LedgerWarning(code=warning.code, en=f"sheet {sheet.title}: {warning.en}",
-                          zh=f"工作表 {sheet.title}：{warning.zh}", line=warning.line)
-            for warning in grid.header.warnings(line=body[at][0])
-        )
+        add_sheet(record, rows, source=source, sheet=sheet.title)
     return record
 
 
