@@ -92,6 +92,8 @@ def _titled_unit() -> re.Pattern[str]:
 
 @dataclass
 class _Found:
+    """What the head of a document prints, source by source, before they are weighed."""
+
     labelled: dict[str, str | int] = field(default_factory=dict)
     titles: list[tuple[str, str]] = field(default_factory=list)
     """Title candidates in page order: (title, the printed text with its spaces)."""
@@ -199,9 +201,12 @@ def _read_labels(head: list[str], found: _Found) -> None:
                 continue
             if name == "title":
                 # Without a colon, a column title (名称 责任单位 …) could look like a label.
-                title = _squash(value)
-                if len(fold(title)) >= 4 and "。" not in title and (colon or _title_shaped(value)):
+                text, number = _strip_title(value)
+                title = _squash(text)
+                if len(fold(title)) >= 4 and "。" not in title and (colon or _title_shaped(text)):
                     found.labelled["title"] = title
+                    if number:
+                        found.doc_numbers.append(number)
             elif name in ("issuer", "publisher"):
                 issuer = _labelled_issuer(value)
                 if issuer:
@@ -255,34 +260,63 @@ def _title_shaped(text: str) -> bool:
     return bool(_pattern("title_end").search(bare))
 
 
+def _fragment(text: str) -> bool:
+    """A piece of a title wrapped over lines: short, no sentence, no label, no number label."""
+    folded = fold(text)
+    return (0 < len(folded) <= 40 and not re.search(r"[。;:,|]", folded) and not _is_date(text)
+            and not _pattern("numbered").match(folded) and not _pattern("sentence").match(folded))
+
+
+def _wrapped_title(head: list[str], i: int, text: str) -> tuple[str, int, list[str | None]] | None:
+    """A title printed over two or three lines: the issuer, then 关于印发…的通知; or 关于印发 / …的
+    通知. Returns the lines joined with a space, the last line used and the 文号 printed beside."""
+    folded = fold(text)
+    unit = _is_unit(text)
+    if not (unit or "关于" in folded or _pattern("title_cut").search(folded)) or not _fragment(text):
+        return None
+    parts, numbers, at = [text], [], i
+    for _ in range(2):
+        j = next((n for n in range(at + 1, min(at + 4, len(head))) if head[n].strip()), None)
+        if j is None or is_page_debris(head[j]):
+            return None
+        rest, number = _strip_title(head[j])
+        if not _fragment(rest) or (unit and len(parts) == 1 and not fold(rest).startswith("关于")):
+            return None
+        parts.append(rest)
+        numbers.append(number)
+        at = j
+        joined = " ".join(parts)
+        if _title_shaped(joined):
+            return joined, j, numbers
+    return None
+
+
 def _read_titles(head: list[str], found: _Found) -> None:
     used: set[int] = set()
     previous = last_title = -1
+    notice = False
     for i, line in enumerate(head):
         if i in used or not line.strip() or is_page_debris(line):
             continue
         text, number = _strip_title(line)
         own = _doc_number(line)
         if own and fold(line).strip(_BULLETS + "()") == fold(own):
-            # A 文号 on a line of its own; in brackets only right under the title it numbers.
-            if not re.match(r"^[(]", fold(line)) or (found.titles and last_title == previous):
+            # A 文号 on a line of its own, above the notice's text (below, a line-wrapped citation);
+            # in brackets only right under the title it numbers.
+            if not notice and (not fold(line).startswith("(") or (found.titles and last_title == previous)):
                 found.doc_numbers.append(own)
             previous = i
             continue
-        if line.strip():
-            previous = i
-        folded = fold(text)
-        j = next((n for n in range(i + 1, min(i + 4, len(head))) if head[n].strip()), None)
-        if j is not None and (_pattern("title_cut").search(folded) or _is_unit(text)):
-            rest, rest_number = _strip_title(head[j])
-            joined = f"{text} {rest}"
-            opens_about = fold(rest).startswith("关于")
-            if _title_shaped(joined) and (opens_about if _is_unit(text) else not opens_about):
-                found.titles.append((_squash(joined), joined))
-                found.doc_numbers.extend(n for n in (number, rest_number) if n)
-                used.add(j)
-                previous = last_title = j
-                continue
+        previous = i
+        notice = notice or bool(re.search(r"[。:]$|。", fold(line)))
+        wrapped = _wrapped_title(head, i, text) if _is_unit(text) or not _title_shaped(text) else None
+        if wrapped:
+            joined, last, numbers = wrapped
+            found.titles.append((_squash(joined), joined))
+            found.doc_numbers.extend(n for n in (number, *numbers) if n)
+            used.update(range(i, last + 1))
+            previous = last_title = last
+            continue
         if _title_shaped(text):
             found.titles.append((_squash(text), text))
             last_title = i

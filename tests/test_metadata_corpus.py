@@ -103,9 +103,10 @@ def expected(name: str, field: str) -> str | int | None:
         return value
     remark = _REMARK.search(value)
     bare = value[: remark.start()] if remark else value
-    if not bare.strip() or _ABSENT.search(value if remark is None else remark.group()) or _ABSENT.search(bare):
-        if not bare.strip() or _ABSENT.search(bare) or fold(bare) not in fold(_page(name)):
-            return None
+    if not bare.strip() or _ABSENT.search(bare):
+        return None
+    if remark and _ABSENT.search(remark.group()) and fold(bare) not in fold(_page(name)):
+        return None   # "(title line not in the excerpt)": None unless the page prints it all the same
     return _SPACE.sub("", bare)
 
 
