@@ -166,10 +166,16 @@ _UNKNOWN_PLACE = re.compile(
 )
 
 
+_LEVEL_WORDS = frozenset({"自治区", "自治州", "自治县", "特别行政区"})
+_GENERIC_PREFIXES = ("本", "全", "各", "该", "我", "市辖", "县辖")
+
+
 def _by_suffix(text: str) -> JurisdictionInfo | None:
     match = _UNKNOWN_PLACE.match(text)
     if not match:
         return None
     name = match.group(1)
+    if name in _LEVEL_WORDS or name.startswith(_GENERIC_PREFIXES):
+        return None  # 自治区卫生健康委, 本区财政局, 全市…: a level word, not a place's name
     level = next(level for suffix, level in _SUFFIX_LEVELS if name.endswith(suffix))
     return JurisdictionInfo(name=name, level=level)

@@ -74,3 +74,11 @@ def test_a_place_the_gazetteer_does_not_know_is_read_from_its_suffix():
     assert (place.name, place.level, place.code) == ("平永区", "County", None)
     assert find_jurisdiction("新城县财政局").name == "新城县"
     assert find_jurisdiction("关于做好政务公开工作的通知") is None
+
+
+def test_a_level_word_is_not_a_place():
+    """自治区卫生健康委办公室 (a region's health commission, its region not named) names no
+    jurisdiction: 自治区 is a level, not a place; neither are 本区 or 全市."""
+    assert find_jurisdiction("自治区卫生健康委办公室") is None
+    assert find_jurisdiction("本区财政局") is None
+    assert find_jurisdiction("全市政务公开办公室") is None
