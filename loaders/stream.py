@@ -168,6 +168,11 @@ class _Reader:
     def rows(self) -> list[_Row]:
         rows: list[_Row] = [_Row()]
         kinds = [self.kind(piece) for piece in self.body]
+        for index, (piece, kind) in enumerate(zip(self.body, kinds)):
+            following = next((k for k in kinds[index + 1:] if k not in (EMPTY, SCORE)), None)
+            found = heading(piece.text) if kind == ITEM else None
+            if found and found.style == "paren-cn" and following == NUMBER:
+                kinds[index] = HEADING  # a numbered heading right before a row's 序号 heads that row
         expected = 1
         for index, (piece, kind) in enumerate(zip(self.body, kinds)):
             row = rows[-1]

@@ -391,3 +391,26 @@ def test_header_reprinted_after_a_page_break_is_skipped(tmp_path):
         (("推进执行公开",), "做好重点改革任务、重要政策、重大工程项目的执行措施、实施步骤公开。", [("市发展改革局", "lead", False)]),
     ]
     assert [t.line for t in record.tasks] == [5, 11]
+
+
+def test_a_numbered_heading_before_a_row_number_heads_that_row(tmp_path):
+    """One cell per line closed by '|' with a 序号 cell per row (the 淮南市残联 convention): a
+    （一） heading that ends in 。 is still a heading when a row number follows it, not a task."""
+    from zwgk.loaders import read_ledger
+
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join([
+        "工作任务 |", "具体要求 |", "牵头单位 |", "时限要求 |", "||",
+        "一、围绕贯彻落实党的十九届四中全会精神加强用权公开 |",
+        "（一）以权责清单为依托，加强权力配置信息公开。 |",
+        "1 |", "依法公开本机关的工作职能、机构设置等信息。 |", "县委编办 |", "常态化开展 |", "|",
+        "2 |", "组织编写本级政府行政机关机构职能目录并向社会公开。 |", "县委编办 |", "10月底前 |", "|",
+        "（二）以基层政务公开标准化规范化为抓手，加强权力运行过程信息公开。 |",
+        "3 |", "构建基层行政决策公众参与机制。 |", "县政府办公室 |", "每半年 |", "|",
+    ]) + "\n", encoding="utf-8")
+    record = read_ledger(path)
+    assert [(t.number, t.indicators[-1], t.deadline) for t in record.tasks] == [
+        ("1", "（一）以权责清单为依托，加强权力配置信息公开。", "常态化开展"),
+        ("2", "（一）以权责清单为依托，加强权力配置信息公开。", "10月底前"),
+        ("3", "（二）以基层政务公开标准化规范化为抓手，加强权力运行过程信息公开。", "每半年"),
+    ]
