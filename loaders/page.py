@@ -1,7 +1,8 @@
 """Finding the document in a saved web page: debris lines, the title, the end of a notice.
 
 Every pattern is the genre's (``loaders/page.json``), matched on a line's folded key, so that a
-traditional-character mirror of a page is read like the page itself."""
+traditional-character mirror of a page is read like the page itself. The line tests are cached:
+every reader of a file asks them of the same lines."""
 
 from __future__ import annotations
 
@@ -30,12 +31,14 @@ def _pattern(name: str) -> re.Pattern[str]:
     return re.compile(_words()[name])
 
 
+@lru_cache(maxsize=65536)
 def is_page_debris(line: str) -> bool:
     """Site furniture: navigation, the 索引号/发文字号 block, widgets, counters, footers."""
     folded = fold(line)
     return bool(folded) and bool(_debris().search(folded))
 
 
+@lru_cache(maxsize=65536)
 def is_title(line: str) -> bool:
     """A document title: names the genre (…政务公开工作要点, 关于印发…的通知), short, no sentence."""
     folded = fold(line)
@@ -46,6 +49,7 @@ def is_title(line: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def is_footer(line: str) -> bool:
     """The first line of a page's footer (相关链接, 附件下载, 上一篇, 版权所有…): the article has
     ended."""

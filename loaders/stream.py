@@ -456,12 +456,27 @@ def _whole_rows(source: Source, cells: list[Piece], layout: str) -> LedgerRecord
     return record
 
 
+def _bars(source: Source) -> list[Piece]:
+    """The file's ``|``-closed cells, split once for the four readers and detectors that use them
+    (the cells are read, never changed)."""
+    if "bar_cells" not in source.__dict__:
+        source.__dict__["bar_cells"] = bar_cells(source.lines)
+    return source.__dict__["bar_cells"]
+
+
+def _paragraphs(source: Source) -> list[Piece]:
+    """The file's paragraph cells, split once (see ``_bars``)."""
+    if "paragraph_cells" not in source.__dict__:
+        source.__dict__["paragraph_cells"] = paragraph_cells(source.lines)
+    return source.__dict__["paragraph_cells"]
+
+
 def read_bar_rows(source: Source) -> LedgerRecord:
-    return _whole_rows(source, bar_cells(source.lines), "bar-cell-rows")
+    return _whole_rows(source, _bars(source), "bar-cell-rows")
 
 
 def read_paragraph_rows(source: Source) -> LedgerRecord:
-    return _whole_rows(source, paragraph_cells(source.lines), "paragraph-cell-rows")
+    return _whole_rows(source, _paragraphs(source), "paragraph-cell-rows")
 
 
 def _fits(cells: list[Piece]) -> bool:
@@ -473,21 +488,21 @@ def _fits(cells: list[Piece]) -> bool:
 
 
 def read_bars(source: Source) -> LedgerRecord:
-    return _read(source, bar_cells(source.lines), "bar-cells")
+    return _read(source, _bars(source), "bar-cells")
 
 
 def read_paragraphs(source: Source) -> LedgerRecord:
-    return _read(source, paragraph_cells(source.lines), "paragraph-cells")
+    return _read(source, _paragraphs(source), "paragraph-cells")
 
 
 def _detect_bars(source: Source) -> float:
     lines = source.nonblank_lines
     share = sum(1 for line in lines if "|" in line or "｜" in line) / max(len(lines), 1)
-    return 0.5 if share >= 0.2 and find_header(bar_cells(source.lines)) else 0.0
+    return 0.5 if share >= 0.2 and find_header(_bars(source)) else 0.0
 
 
 def _detect_paragraphs(source: Source) -> float:
-    return 0.4 if find_header(paragraph_cells(source.lines)) else 0.0
+    return 0.4 if find_header(_paragraphs(source)) else 0.0
 
 
 BAR_LAYOUT = Layout(
@@ -504,14 +519,14 @@ PARAGRAPH_LAYOUT = Layout(
 )
 BAR_ROW_LAYOUT = Layout(
     name="bar-cell-rows",
-    detect=lambda source: 0.5 if _detect_bars(source) and _fits(bar_cells(source.lines)) else 0.0,
+    detect=lambda source: 0.5 if _detect_bars(source) and _fits(_bars(source)) else 0.0,
     read=read_bar_rows,
     whole_rows=True,
     description="cells closed by '|', every cell of every row printed / 以“|”结束的单元格，逐行完整",
 )
 PARAGRAPH_ROW_LAYOUT = Layout(
     name="paragraph-cell-rows",
-    detect=lambda source: 0.4 if _fits(paragraph_cells(source.lines)) else 0.0,
+    detect=lambda source: 0.4 if _fits(_paragraphs(source)) else 0.0,
     read=read_paragraph_rows,
     whole_rows=True,
     description="one cell per paragraph, every cell of every row printed / 每段一个单元格，逐行完整",

@@ -64,18 +64,35 @@ def _synonyms() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
+_MAX_TITLE = 16
+
+
+@lru_cache(maxsize=8192)
 def column_role(title: str) -> str:
-    """The role a header title names, ``unknown`` when no synonym fits."""
-    key = re.sub(r"\([^()]{0,8}\)$", "", fold(title)).strip("*:：")
-    if not key or len(key) > 16:
+    """The role a header title names, ``unknown`` when no synonym fits. Cached: every reader of
+    a file looks for the header among the same cells."""
+    if len(title) > 3 * _MAX_TITLE:
         return UNKNOWN
-    for synonym, role in _synonyms():
-        if key == synonym:
-            return role
-    for synonym, role in _synonyms():
-        if len(synonym) >= 2 and key.endswith(synonym):
+    key = re.sub(r"\([^()]{0,8}\)$", "", fold(title)).strip("*:：")
+    if not key or len(key) > _MAX_TITLE:
+        return UNKNOWN
+    exact, endings = _synonym_lookup()
+    if key in exact:
+        return exact[key]
+    for synonym, role in endings:
+        if key.endswith(synonym):
             return role
     return UNKNOWN
+
+
+@lru_cache(maxsize=1)
+def _synonym_lookup() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Exact titles as a dict (the longest synonym's role where two share a title), and the
+    synonyms of two characters or more, longest first, for titles that end with one."""
+    exact: dict[str, str] = {}
+    for synonym, role in _synonyms():
+        exact.setdefault(synonym, role)
+    return exact, tuple((synonym, role) for synonym, role in _synonyms() if len(synonym) >= 2)
 
 
 def header_score(cells: list[str]) -> int:
