@@ -180,7 +180,7 @@ class _Reader:
                 following = next((k for k in kinds[index + 1:] if k not in (EMPTY, SCORE)), None)
                 value = int(bare_number(piece.text) or expected)
                 if (self.has_number and following not in (NUMBER, None)) or (
-                        following in (ITEM, SENTENCE) and expected <= value <= expected + 3):
+                        following in (ITEM, SENTENCE, DEADLINE) and expected <= value <= expected + 3):
                     expected = value + 1
                 else:
                     kind = SCORE
@@ -189,6 +189,9 @@ class _Reader:
                 continue
             if kind in (EMPTY, HEADER, SCORE):
                 continue
+            if kind == DEADLINE and row.number is not None and not row.task and not row.headings \
+                    and index and kinds[index - 1] == NUMBER:
+                kind = SENTENCE  # the cell right after a row's 序号 is its task, not a deadline
             if kind == NUMBER:
                 if row.started or row.number is not None:
                     rows.append(row := _Row())

@@ -414,3 +414,22 @@ def test_a_numbered_heading_before_a_row_number_heads_that_row(tmp_path):
         ("2", "（一）以权责清单为依托，加强权力配置信息公开。", "10月底前"),
         ("3", "（二）以基层政务公开标准化规范化为抓手，加强权力运行过程信息公开。", "每半年"),
     ]
+
+
+def test_the_cell_after_a_row_number_is_the_task_even_when_it_reads_as_a_deadline(tmp_path):
+    """每年至少开展一次政务公开业务培训 starts with a deadline word (每年) and is short, but it
+    follows the row's 序号: it is the task, and the row is not folded into the row above."""
+    from zwgk.loaders import read_ledger
+
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join([
+        "工作任务 |", "具体要求 |", "牵头单位 |", "时限要求 |", "||",
+        "一、加强组织领导 |",
+        "1 |", "坚持做好疫情防控常态化下疫情信息发布工作。 |", "县卫生健康局 |", "常态化开展 |", "|",
+        "2 |", "每年至少开展一次政务公开业务培训 |", "县政府办公室 |", "10月底前 |", "|",
+    ]) + "\n", encoding="utf-8")
+    record = read_ledger(path)
+    assert [(t.number, t.text, t.deadline) for t in record.tasks] == [
+        ("1", "坚持做好疫情防控常态化下疫情信息发布工作。", "常态化开展"),
+        ("2", "每年至少开展一次政务公开业务培训", "10月底前"),
+    ]
