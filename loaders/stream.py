@@ -211,7 +211,8 @@ class _Reader:
                 self._task(rows, piece, numbered=kind == ITEM)
             elif kind == UNITS and not row.task and not row.headings and row.number is None \
                     and (len(rows) == 1 or rows[-2].units) and INDICATOR in self.roles and self._plain_heading(piece):
-                rows.append(row := _Row()) if row.started else None
+                if row.started:
+                    rows.append(row := _Row())
                 row.headings.append(piece)
             elif kind == UNITS:
                 target = row
