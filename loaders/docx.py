@@ -17,7 +17,7 @@ from . import Layout, Source
 from .delimited import find_header, header_line, rows_to_grid
 from .metadata import extract_metadata
 from .model import LedgerRecord, LedgerWarning
-from .table import Cell, Grid, grid_to_tasks
+from .table import Grid, grid_to_tasks, merged_rows
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"}
@@ -151,33 +151,16 @@ def add_sheet(record: LedgerRecord, rows: list[tuple[int, list[str | None]]], *,
 
 
 def office_grid(rows: list[tuple[int, list[str | None]]], *, source: Source) -> tuple[Grid, int] | None:
-    """The grid of one office table and its header line, ``None`` when it has no header.
-
-    What ``rows_to_grid(rows, explicit_merges=True)`` builds, done here because the header
-    search there reads every row's cells as text and cannot take a covered (``None``) cell."""
+    """The grid of one office table and its header line, ``None`` when it has no header: the
+    header and the rows above it as text rows, the rows below it with their merges marked
+    (``table.merged_rows``)."""
     prepared = office_rows(rows)
     plain = [(n, None if c is None else ["" if x is None else x for x in c]) for n, c in prepared]
     head = header_line(plain)
     if head is None:
         return None
     grid = rows_to_grid([(n, c) for n, c in plain if n <= head], source=source, explicit_merges=True)
-    width = len(grid.header.columns)
-    pending_break = False
-    for line, cells in prepared:
-        if line <= head:
-            continue
-        if cells is None:
-            pending_break = True
-            continue
-        if pending_break and grid.rows:
-            grid.block_starts.add(len(grid.rows))
-        pending_break = False
-        row = [None if text is None else Cell(text=text, line=line) for text in cells[:width]]
-        extra = " ".join(c for c in cells[width:] if c)
-        if extra and row:
-            last = row[-1]
-            row[-1] = Cell(text=((last.text + " ") if last and last.text else "") + extra, line=line)
-        grid.rows.append(row + [Cell(text="", line=line) for _ in range(width - len(row))])
+    merged_rows(grid, [(n, c) for n, c in prepared if n > head])
     return grid, head
 
 

@@ -35,7 +35,7 @@ from .metadata import extract_metadata
 from .model import LedgerRecord
 from .normalise import fold, strip_invisible
 from .page import is_title
-from .table import Cell, Grid, grid_to_tasks, read_header
+from .table import Grid, grid_to_tasks, merged_rows, read_header
 
 _BLOCKS = frozenset({
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -323,32 +323,12 @@ def _groups(tables: list[_Table]) -> list[list[_Table]]:
 
 
 def _grid(rows: list[tuple[int, list[str | None] | None]]) -> Grid:
-    """The grid of a table's rows after its header (the first row), as
-    ``delimited.rows_to_grid(rows, explicit_merges=True)`` builds it: a ``None`` cell is covered
-    by a rowspan (it inherits), "" is empty (it does not), a row with no text is a break. It is
-    not called because its ``find_header`` looks at every row's cells as strings and fails on
-    the ``None`` of a covered cell (see the report of this reader); one difference is meant: a
-    row with a single cell is a row (a ``<td colspan>`` across the table), not a continuation
-    of the cell above as a wrapped line of a text table is."""
+    """The grid of a table whose first row is its header: a ``None`` cell is covered by a
+    rowspan (it inherits), "" is empty (it does not), a row with no text is a break
+    (``table.merged_rows``); a row of one cell is a ``<td colspan>`` across the table."""
     head = rows[0][1] or []
-    header = read_header([c or "" for c in head])
-    grid = Grid(header=header, block_starts=set(), explicit_merges=True)
-    width = len(header.columns)
-    pending_break = False
-    for line, cells in rows[1:]:
-        if cells is None:
-            pending_break = True
-            continue
-        if pending_break and grid.rows:
-            grid.block_starts.add(len(grid.rows))
-        pending_break = False
-        row: list[Cell | None] = [None if text is None else Cell(text=text, line=line) for text in cells[:width]]
-        extra = " ".join(c for c in cells[width:] if c)
-        if extra and row:
-            last = row[-1]
-            row[-1] = Cell(text=((last.text + " ") if last and last.text else "") + extra, line=line)
-        grid.rows.append(row + [Cell(text="", line=line) for _ in range(width - len(row))])
-    return grid
+    grid = Grid(header=read_header([c or "" for c in head]), block_starts=set(), explicit_merges=True)
+    return merged_rows(grid, rows[1:])
 
 
 def _read_group(source: Source, group: list[_Table]) -> LedgerRecord:

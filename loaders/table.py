@@ -241,6 +241,29 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
     return out
 
 
+def merged_rows(grid: Grid, rows: list[tuple[int, list[str | None] | None]]) -> Grid:
+    """Rows of a format that marks its merges (office files, HTML, PDF) added to ``grid``: a
+    ``None`` cell is covered by a merge, ``""`` is empty, a ``None`` row is a break between
+    blocks; cells beyond the header's width join the last column. A row of one cell is a row
+    (a cell spanning the table), never the continuation of the cell above as in text."""
+    width = len(grid.header.columns)
+    pending_break = False
+    for line, cells in rows:
+        if cells is None:
+            pending_break = True
+            continue
+        if pending_break and grid.rows:
+            grid.block_starts = (grid.block_starts or set()) | {len(grid.rows)}
+        pending_break = False
+        row: list[Cell | None] = [None if text is None else Cell(text=text, line=line) for text in cells[:width]]
+        extra = " ".join(c for c in cells[width:] if c)
+        if extra and row:
+            last = row[-1]
+            row[-1] = Cell(text=((last.text + " ") if last and last.text else "") + extra, line=line)
+        grid.rows.append(row + [Cell(text="", line=line) for _ in range(width - len(row))])
+    return grid
+
+
 def _covered(grid: Grid, r: int, col: int) -> bool:
     """Whether an empty cell may be a merged one: always in text, only a covered cell
     (``None``) where the format marks its merges."""
