@@ -281,11 +281,6 @@ def _mark_cut_row(source: Source, record: LedgerRecord, delimiter: str) -> None:
         zh="文本在此行中断：保留该任务，中断处之后的单元格缺失"))
 
 
-def detect_layout(source: Source) -> Layout:
-    """The layout of the most plausible reading, or an error saying what was found."""
-    return _best(source).layout
-
-
 def _best(source: Source) -> Reading:
     found = readings(source)
     if not found or found[0].plausibility < MIN_PLAUSIBILITY:

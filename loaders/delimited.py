@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..errors import InputError
 from . import Layout, Source
 from .model import LedgerRecord
-from .table import Cell, Grid, grid_to_tasks, header_score, read_header
+from .table import Cell, Grid, grid_to_tasks, header_score, merged_rows, read_header
 from .text import strip_html
 
 DELIMITER = "\t"
@@ -48,11 +48,24 @@ def detect(source: Source) -> float:
     return min(0.9, 0.4 + tabbed / len(lines))
 
 
-def rows_to_grid(rows: list[tuple[int, list[str | None] | None]], *, source: Source,
-                 explicit_merges: bool = False) -> Grid:
-    """A grid from (1-based line, cells) rows; ``None`` cells mark a blank line (a block break).
-    With ``explicit_merges`` (office files, HTML) a ``None`` cell is one a merge covers and an
-    empty string an empty cell: only the first inherits."""
+def merged_grid(rows: list[tuple[int, list[str | None]]]) -> tuple[Grid, int] | None:
+    """The grid of a table from a format that marks its merges (office files, PDF), and its
+    header line; ``None`` when no row is a ledger header. A ``None`` cell is one a merge covers
+    (it inherits), ``""`` an empty cell (it does not); a row with no text and no covered cell
+    is a break between blocks (``table.merged_rows``)."""
+    plain = [(n, ["" if x is None else x for x in cells]) for n, cells in rows]
+    at = find_header(plain)
+    if at is None:
+        return None
+    head, titles = plain[at]
+    grid = Grid(header=read_header(titles), block_starts=set(), explicit_merges=True)
+    merged_rows(grid, [(n, None if not any(c) and None not in c else c) for n, c in rows if n > head])
+    return grid, head
+
+
+def rows_to_grid(rows: list[tuple[int, list[str] | None]], *, source: Source) -> Grid:
+    """A grid from (1-based line, cells) rows of text; ``None`` cells mark a blank line (a
+    block break), an empty cell under a filled one reads as merged."""
     body = [(n, cells) for n, cells in rows if cells is not None]
     at = find_header(body)
     if at is None:
@@ -60,7 +73,7 @@ def rows_to_grid(rows: list[tuple[int, list[str | None] | None]], *, source: Sou
                          expected="a header row such as 重点任务 / 贯彻举措 / 牵头单位 / 责任单位")
     header_line = body[at][0]
     header = read_header(body[at][1])
-    grid = Grid(header=header, block_starts=set(), explicit_merges=explicit_merges)
+    grid = Grid(header=header, block_starts=set())
     width = len(header.columns)
     pending_break = False
     for line, cells in rows:
@@ -78,16 +91,12 @@ def rows_to_grid(rows: list[tuple[int, list[str | None] | None]], *, source: Sou
         if pending_break and grid.rows:
             grid.block_starts.add(len(grid.rows))
         pending_break = False
-        if explicit_merges:
-            row = [None if text is None else Cell(text=text, line=line) for text in cells[:width]]
-        else:
-            row = [Cell(text=text, line=line) if text else None for text in cells[:width]]
+        row = [Cell(text=text, line=line) if text else None for text in cells[:width]]
         if len(cells) > width:
             extra = " ".join(c for c in cells[width:] if c)
             if extra and row:
                 row[-1] = Cell(text=((row[-1].text + " ") if row[-1] else "") + extra, line=line)
-        pad = [Cell(text="", line=line) if explicit_merges else None for _ in range(width - len(row))]
-        grid.rows.append(row + pad)
+        grid.rows.append(row + [None] * (width - len(row)))
     return grid
 
 

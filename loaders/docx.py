@@ -14,10 +14,10 @@ import zipfile
 
 from ..errors import InputError
 from . import Layout, Source
-from .delimited import find_header, header_line, rows_to_grid
+from .delimited import merged_grid
 from .metadata import extract_metadata
 from .model import LedgerRecord, LedgerWarning
-from .table import Grid, grid_to_tasks, merged_rows
+from .table import grid_to_tasks
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"}
@@ -109,59 +109,24 @@ def _row_cells(tr) -> list[str | None]:
     return cells
 
 
-def office_rows(rows: list[tuple[int, list[str | None]]]) -> list[Row]:
-    """Rows from an office table for ``rows_to_grid(..., explicit_merges=True)``: a row with no
-    text and no covered cell is a blank row (``None``, a block break); the header row and the
-    rows above it read covered cells as empty titles."""
-    out: list[Row] = []
-    for line, cells in rows:
-        if not any(c for c in cells) and not any(c is None for c in cells):
-            out.append((line, None))
-        else:
-            out.append((line, cells))
-    plain = [(n, None if c is None else ["" if x is None else x for x in c]) for n, c in out]
-    head = header_line(plain)
-    if head is None:
-        return plain
-    return [(n, p if n <= head else c) for (n, c), (_, p) in zip(out, plain)]
-
-
-def add_sheet(record: LedgerRecord, rows: list[tuple[int, list[str | None]]], *, source: Source,
+def add_sheet(record: LedgerRecord, rows: list[tuple[int, list[str | None]]], *,
               sheet: str | None = None) -> None:
     """The tasks of one office table (a sheet, a Word or OpenDocument table) added to the record,
     with its header's warnings (prefixed by the sheet's name); the rows above the header give
     the title when the record has none. A table without a ledger header adds nothing."""
-    body = [(n, c) for n, c in rows if any(c)]
-    at = find_header([(n, ["" if x is None else x for x in c]) for n, c in body])
-    if at is None:
-        return
-    if record.title is None:
-        found = extract_metadata([" ".join(c for c in cells if c) for _, cells in body[:at]])
-        record.title = str(found["title"]) if found.get("title") else None
-    built = office_grid(rows, source=source)
+    built = merged_grid(rows)
     if built is None:
         return
     grid, head = built
+    if record.title is None:
+        found = extract_metadata([" ".join(c for c in cells if c) for n, cells in rows if n < head])
+        record.title = str(found["title"]) if found.get("title") else None
     record.tasks.extend(grid_to_tasks(grid))
     record.warnings.extend(
         LedgerWarning(code=w.code, en=f"sheet {sheet}: {w.en}" if sheet else w.en,
                       zh=f"工作表 {sheet}：{w.zh}" if sheet else w.zh, line=w.line)
         for w in grid.header.warnings(line=head)
     )
-
-
-def office_grid(rows: list[tuple[int, list[str | None]]], *, source: Source) -> tuple[Grid, int] | None:
-    """The grid of one office table and its header line, ``None`` when it has no header: the
-    header and the rows above it as text rows, the rows below it with their merges marked
-    (``table.merged_rows``)."""
-    prepared = office_rows(rows)
-    plain = [(n, None if c is None else ["" if x is None else x for x in c]) for n, c in prepared]
-    head = header_line(plain)
-    if head is None:
-        return None
-    grid = rows_to_grid([(n, c) for n, c in plain if n <= head], source=source, explicit_merges=True)
-    merged_rows(grid, [(n, c) for n, c in prepared if n > head])
-    return grid, head
 
 
 def read(source: Source) -> LedgerRecord:
@@ -181,12 +146,7 @@ def read(source: Source) -> LedgerRecord:
         for tr in _children(tbl, f"{_W}tr"):
             ordinal += 1
             rows.append((ordinal, _row_cells(tr)))
-        built = office_grid(rows, source=source)
-        if built is None:
-            continue
-        grid, head = built
-        record.tasks.extend(grid_to_tasks(grid))
-        record.warnings.extend(grid.header.warnings(line=head))
+        add_sheet(record, rows)
     return record
 
 

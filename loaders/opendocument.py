@@ -198,7 +198,7 @@ def read(source: Source) -> LedgerRecord:
         for cells in _table_rows(table):
             ordinal += 1
             rows.append((ordinal, cells))
-        add_sheet(record, rows, source=source, sheet=name if kind == SPREADSHEET and name else None)
+        add_sheet(record, rows, sheet=name if kind == SPREADSHEET and name else None)
     if not record.tasks and kind == TEXT and paragraphs:
         return _prose(source, paragraphs, record)
     return record

@@ -2,8 +2,8 @@
 
 Tables. Every ruled table pdfplumber finds is read from its cells' bounding boxes: a cell gives
 its text to the grid slot where it starts; the slots it spans to the right are empty cells
-(``""``) and the slots it spans below are covered (``None``, what ``rows_to_grid(…,
-explicit_merges=True)`` reads as a merged cell whose value is inherited). The text of a cell is
+(``""``) and the slots it spans below are covered (``None``, what ``delimited.merged_grid``
+reads as a merged cell whose value is inherited). The text of a cell is
 its characters line by line; a line that is full (the next line's first character or word would
 not have fitted after it before the cell's right edge) was wrapped by the layout and is joined
 to the next, any other line break was typed and is kept ("\\n" separates units, as in .docx).
@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from . import Layout, Source
-from .delimited import find_header, rows_to_grid
+from .delimited import find_header, merged_grid
 from .metadata import extract_metadata
 from .model import LedgerRecord, LedgerWarning
 from .page import is_title
@@ -377,9 +377,12 @@ def _read(source: Source) -> LedgerRecord:
     if blocks:
         for block in blocks:
             rows = [(line, cells) for line, cells in block.rows if any(c for c in cells)]
-            grid = _grid(rows, source)
+            built = merged_grid(rows)
+            if built is None:
+                continue
+            grid, head = built
             record.tasks.extend(grid_to_tasks(grid))
-            record.warnings.extend(grid.header.warnings(line=block.rows[block.header_at][0]))
+            record.warnings.extend(grid.header.warnings(line=head))
         record.warnings.extend(warnings)
     else:
         text = source.__class__(source.path)
@@ -393,19 +396,6 @@ def _read(source: Source) -> LedgerRecord:
         record.warnings.extend(warnings)
     record.title = _title(text_lines)
     return record
-
-
-def _grid(rows: list[tuple[int, list[str | None]]], source: Source):
-    """``rows_to_grid(…, explicit_merges=True)``; the covered cells are passed as "" and set to
-    ``None`` afterwards, because ``find_header`` (which scores every row) cannot read ``None``."""
-    grid = rows_to_grid([(line, [c or "" for c in cells]) for line, cells in rows],
-                        source=source, explicit_merges=True)
-    # Every row has the table's width (≥ 2), so the grid's rows are the last rows given.
-    for (_, cells), row in zip(rows[len(rows) - len(grid.rows):], grid.rows):
-        for col, text in enumerate(cells[:len(row)]):
-            if text is None:
-                row[col] = None
-    return grid
 
 
 def read(source: Source) -> LedgerRecord:

@@ -74,7 +74,7 @@ def plausibility(record: LedgerRecord, *, lines: list[str]) -> Plausibility:
         if not task.deadline_inherited:
             used += _weight(task.deadline or "")
         for unit in task.units:
-            if unit.inherited or unit.text in seen_units and unit.line in (0, None):
+            if unit.inherited:
                 continue
             key = f"{unit.line}:{unit.text}"
             if key not in seen_units:

@@ -75,7 +75,7 @@ def read(source: Source) -> LedgerRecord:
         for r in range(sheet.nrows):
             rows.append((r + 1, [None if (r, c) in covered else _text(book, cell)
                                  for c, cell in enumerate(sheet.row(r))]))
-        add_sheet(record, rows, source=source, sheet=sheet.name)
+        add_sheet(record, rows, sheet=sheet.name)
     return record
 
 

@@ -60,7 +60,7 @@ def read(source: Source) -> LedgerRecord:
         for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             rows.append((index, [None if (index, col) in covered else _text(v)
                                  for col, v in enumerate(values, start=1)]))
-        add_sheet(record, rows, source=source, sheet=sheet.title)
+        add_sheet(record, rows, sheet=sheet.title)
     return record
 
 
