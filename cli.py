@@ -10,10 +10,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import click
 
-from .errors import EXIT_BAD_INPUT, EXIT_VIOLATIONS, ZwgkError
+from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, ZwgkError
+
+if TYPE_CHECKING:
+    from .errors import Refusal
+    from .serve.oxigraph import Server
+    from .store.base import LoadSummary, Store
 
 
 def _lang() -> str:
@@ -22,22 +30,60 @@ def _lang() -> str:
 
 
 class ZwgkGroup(click.Group):
-    """Turns a ``ZwgkError`` raised anywhere below into its message and exit status."""
+    """Turns a ``ZwgkError`` raised anywhere below into its message and exit status, Ctrl-C
+    into one line and status 130, and a reader that closed the pipe (``| head``) into a quiet
+    end."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ZwgkError as exc:
             click.echo(f"zwgk: error: {exc.render(lang=_lang())}", err=True)
-            ctx.exit(exc.exit_code)
+            _exit(ctx, exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("zwgk: 已中断（Ctrl-C）" if _lang() == "zh" else "zwgk: interrupted (Ctrl-C)", err=True)
+            _exit(ctx, EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # Nothing more can be written; point stdout at /dev/null so that the interpreter's
+            # last flush does not fail again on the way out.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            _exit(ctx, EXIT_OK)
+
+
+def _exit(ctx: click.Context, code: int) -> None:
+    """Exit with ``code``. A query stopped by its time limit or by Ctrl-C may still be running
+    inside pyoxigraph, which cannot be cancelled and must not be running while the interpreter
+    shuts down: the process then ends at once (``os._exit``), after its output is flushed."""
+    saved = sys.modules.get(f"{__package__}.queries.saved")
+    if saved is not None and saved.evaluation_running():
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    ctx.exit(code)
 
 
 @click.group(cls=ZwgkGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", "store", envvar="ZWGK_STORE", default=None, metavar="DIR",
-              help="On-disk store folder (default ./zwgk-data; env ZWGK_STORE). 数据库目录")
-@click.option("--endpoint", "endpoint", envvar="ZWGK_ENDPOINT", default=None, metavar="URL",
-              help="Use a SPARQL 1.1 store instead: an Oxigraph server's base URL, or "
-                   "'query=URL update=URL store=URL' (env ZWGK_ENDPOINT). 远程 SPARQL 数据库")
+@click.option(
+    "--store",
+    "store",
+    envvar="ZWGK_STORE",
+    default=None,
+    metavar="DIR",
+    help="On-disk store folder (default ./zwgk-data; env ZWGK_STORE). 数据库目录",
+)
+@click.option(
+    "--endpoint",
+    "endpoint",
+    envvar="ZWGK_ENDPOINT",
+    default=None,
+    metavar="URL",
+    help="Use a SPARQL 1.1 store instead: an Oxigraph server's base URL, or "
+    "'query=URL update=URL store=URL' (env ZWGK_ENDPOINT). 远程 SPARQL 数据库",
+)
 @click.version_option(package_name="zwgk")
 @click.pass_context
 def main(ctx: click.Context, store: str | None, endpoint: str | None) -> None:
@@ -53,11 +99,10 @@ def main(ctx: click.Context, store: str | None, endpoint: str | None) -> None:
     ctx.obj["endpoint"] = endpoint
 
 
-def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0):
+def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0) -> Store:
     from .store import open_store
 
-    return open_store(location=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"),
-                      read_only=read_only, wait=wait)
+    return open_store(location=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"), read_only=read_only, wait=wait)
 
 
 @main.command()
@@ -66,42 +111,80 @@ def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0):
 @click.option("--jurisdiction", default=None, help="Jurisdiction, e.g. 石泉县 (fills or overrides). 行政区域")
 @click.option("--year", type=int, default=None, help="Ledger year (fills or overrides). 年度")
 @click.option("--issuer", default=None, help="Issuing body (fills or overrides). 发文单位")
-@click.option("--keep-going", is_flag=True,
-              help="Load the files that can be read even when others cannot (exit status 2 all the same). "
-                   "跳过无法读取的文件")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="text for people; json: one document with each ledger's warnings and each refused file.")
-@click.option("--replace", is_flag=True,
-              help="Replace a stored ledger even when the new reading has lost a quarter of its tasks or more. "
-                   "确认替换任务数明显减少的台账")
-@click.option("--wait", type=float, default=0.0, metavar="SECONDS",
-              help="If another process is writing to the store, wait this long for it.")
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Load the files that can be read even when others cannot (exit status 2 all the same). 跳过无法读取的文件",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text for people; json: one document with each ledger's warnings and each refused file.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace a stored ledger even when the new reading has lost a quarter of its tasks or more. "
+    "确认替换任务数明显减少的台账",
+)
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    metavar="SECONDS",
+    help="If another process is writing to the store, wait this long for it.",
+)
 @click.pass_context
-def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, fmt, replace, wait):
+def load(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    layout: str | None,
+    jurisdiction: str | None,
+    year: int | None,
+    issuer: str | None,
+    keep_going: bool,
+    fmt: str,
+    replace: bool,
+    wait: float,
+) -> None:
     """Load ledger files or folders into the store. 加载台账
 
     Every file is read before the first write. If any cannot be read, nothing is written: each
     refused file is named with its line and the reason, and the exit status is 2. With
     --keep-going the files that can be read are loaded (exit status 2 all the same).
     """
+    from .errors import BatchRefused
     from .loaders import ledger_files
-    from .loaders.model import Overrides
-    from .store import BatchRefused, load_paths
+    from .model import Overrides
+    from .pipeline import load_paths
 
     lang = _lang()
     overrides = Overrides(jurisdiction=jurisdiction, year=year, issuer=issuer)
     files = ledger_files(list(paths))
     _note_skipped(paths, lang=lang)
-    summaries, refused, errors, read = [], [], [], 0
+    summaries: list[LoadSummary] = []
+    refused: list[Refusal] = []
+    errors: list[ZwgkError] = []
+    read = 0
     with _open_store(ctx, read_only=False, wait=wait) as store:
         try:
             if len(files) > 1:
                 with click.progressbar(length=len(files), label="reading ledgers", file=sys.stderr) as bar:
-                    report = load_paths(store, files, layout=layout, overrides=overrides,
-                                        keep_going=keep_going, progress=bar.update, replace=replace)
+                    report = load_paths(
+                        store,
+                        files,
+                        layout=layout,
+                        overrides=overrides,
+                        keep_going=keep_going,
+                        progress=bar.update,
+                        replace=replace,
+                    )
             else:
-                report = load_paths(store, files, layout=layout, overrides=overrides, keep_going=keep_going,
-                                    replace=replace)
+                report = load_paths(
+                    store, files, layout=layout, overrides=overrides, keep_going=keep_going, replace=replace
+                )
         except BatchRefused as exc:
             refused, errors, read = exc.refused, [exc], exc.read
         else:
@@ -109,25 +192,35 @@ def load(ctx, paths, layout, jurisdiction, year, issuer, keep_going, fmt, replac
     if refused and len(files) == 1 and fmt == "text":
         raise errors[0]  # one file: one message, as for any other bad input
     if fmt == "json":
-        document = {"ledgers": [summary.as_json() for summary in summaries],
-                    "refused": [refusal.as_json() for refusal in refused]}
+        document = {
+            "ledgers": [summary.as_json() for summary in summaries],
+            "refused": [refusal.as_json() for refusal in refused],
+        }
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         if refused:
             ctx.exit(EXIT_BAD_INPUT)
         return
     for summary in summaries:
+        status = summary.status + (f": {summary.changes.render(lang=lang)}" if summary.changes else "")
         click.echo(
             f"{summary.id}  {summary.source_file}: {summary.tasks} tasks, {summary.indicators} indicators, "
-            f"{summary.agencies} agencies, {len(summary.warnings)} warnings [{summary.layout}, {summary.status}]"
+            f"{summary.agencies} agencies, {len(summary.warnings)} warnings [{summary.layout}, {status}]"
         )
+        if summary.replaces:
+            click.echo(
+                f"    已替换同一文件此前载入的台账 {summary.replaces}"
+                if lang == "zh"
+                else f"    replaces {summary.replaces}, the same file loaded before under other metadata"
+            )
         for warning in summary.warnings:
             click.echo(f"    warning [{warning.code}] {warning.render(lang=lang)}")
     if not refused:
         return
     for refusal in refused:
         click.echo(("未能读取：" if lang == "zh" else "refused: ") + refusal.render(lang=lang), err=True)
-    click.echo("zwgk: error: " + _refused_closing(read=read, refused=len(refused), written=keep_going, lang=lang),
-               err=True)
+    click.echo(
+        "zwgk: error: " + _refused_closing(read=read, refused=len(refused), written=keep_going, lang=lang), err=True
+    )
     ctx.exit(EXIT_BAD_INPUT)
 
 
@@ -145,7 +238,7 @@ def _refused_closing(*, read: int, refused: int, written: bool, lang: str) -> st
     return counts + ("; the files read were loaded" if read else "; nothing to load")
 
 
-def _note_skipped(paths, *, lang: str) -> None:
+def _note_skipped(paths: Sequence[str], *, lang: str) -> None:
     """Name every file of the folders that is not read and why (hidden, lock file, README, not
     a ledger format), so that nothing is left unread without a word; a long list is cut after
     twenty names with a count of the rest."""
@@ -164,20 +257,27 @@ SKIPPED_SHOWN = 20
 
 @main.command()
 @click.argument("ledger_ids", nargs=-1, required=True, metavar="LEDGER-ID...")
-@click.option("--wait", type=float, default=0.0, metavar="SECONDS",
-              help="If another process is writing to the store, wait this long for it.")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    metavar="SECONDS",
+    help="If another process is writing to the store, wait this long for it.",
+)
 @click.pass_context
-def remove(ctx, ledger_ids, wait):
+def remove(ctx: click.Context, ledger_ids: tuple[str, ...], wait: float) -> None:
     """Remove ledgers from the store, each with its whole graph. 删除台账"""
+    from .pipeline import remove_ledgers
+
     with _open_store(ctx, read_only=False, wait=wait) as store:
-        store.remove(list(ledger_ids))
+        remove_ledgers(store, list(ledger_ids))
     click.echo(f"removed {len(ledger_ids)} ledger(s) / 已删除 {len(ledger_ids)} 份台账: " + ", ".join(ledger_ids))
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
-def ledgers(ctx, fmt):
+def ledgers(ctx: click.Context, fmt: str) -> None:
     """List the ledgers in the store. 列出台账"""
     with _open_store(ctx, read_only=True) as store:
         infos = store.ledgers()
@@ -186,91 +286,256 @@ def ledgers(ctx, fmt):
         return
     from .textfmt import table
 
-    rows = [[i.id, i.jurisdiction or "", str(i.year or ""), str(i.task_count), i.source_file, i.title or ""]
-            for i in infos]
+    rows = [
+        [i.id, i.jurisdiction or "", str(i.year or ""), str(i.task_count), i.source_file, i.title or ""] for i in infos
+    ]
     click.echo(table(["id", "jurisdiction", "year", "tasks", "file", "title"], rows))
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "jsonld"]), default="trig")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to FILE instead of standard output.")
-@click.option("--ledger", "ledger_ids", multiple=True, help="Export only this ledger (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "trig", "nquads", "jsonld", "void"]),
+    default="trig",
+    help="trig, nquads, jsonld keep each graph; turtle merges them; void: the VoID/DCAT description "
+    "of the export (Turtle). 导出格式",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to FILE instead of standard output. 输出文件",
+)
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    help="Export only this graph (repeatable): its IRI, a ledger id, 'alignments' or 'ontology'. "
+    "Default: every graph. 只导出该图",
+)
+@click.option(
+    "--ledger",
+    "ledger_ids",
+    multiple=True,
+    metavar="ID",
+    help="Export only this ledger, with the ontology (repeatable). 只导出该台账",
+)
+@click.option(
+    "--endpoint-url",
+    default=None,
+    metavar="URL",
+    help="The public SPARQL endpoint to name in the description (void:sparqlEndpoint). 公开的 SPARQL 服务地址",
+)
+@click.option(
+    "--license",
+    "license_iri",
+    default=None,
+    metavar="IRI",
+    help="The data's licence in the description (default CC0 1.0). 数据许可协议",
+)
 @click.pass_context
-def export(ctx, fmt, output, ledger_ids):
-    """Export the store (or some ledgers) with the ontology as linked data. 导出关联数据"""
-    from .export import export_store
+def export(
+    ctx: click.Context,
+    fmt: str,
+    output: str | None,
+    graphs: tuple[str, ...],
+    ledger_ids: tuple[str, ...],
+    endpoint_url: str | None,
+    license_iri: str | None,
+) -> None:
+    """Export the store as linked data: every graph, or those chosen. 导出关联数据
 
-    with _open_store(ctx, read_only=True) as store:
-        data = export_store(store, format=fmt, ledger_ids=list(ledger_ids) or None)
+    Ledgers, alignments (zwgk align), the ontology and any other graph of the store; --graph or
+    --ledger to choose. --format void writes the VoID/DCAT description of the same export.
+    """
+    from .export.describe import DEFAULT_LICENSE
+    from .export.graphs import write_export
+
+    with _open_store(ctx, read_only=True) as store, _output(output) as out:
+        summary = write_export(
+            store,
+            out=out,
+            format=fmt,
+            ledger_ids=list(ledger_ids) or None,
+            graphs=list(graphs) or None,
+            endpoint_url=endpoint_url,
+            license=license_iri or DEFAULT_LICENSE,
+        )
     if output:
-        with open(output, "wb") as handle:
-            handle.write(data)
-    else:
-        sys.stdout.buffer.write(data)
+        click.echo(f"{output}: {summary.render(lang=_lang())}", err=True)
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[BinaryIO]:
+    """Standard output, or FILE written whole: into a temporary file beside it, renamed over
+    FILE only when everything was written (a failed export leaves FILE as it was)."""
+    if not path:
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".zwgk-", suffix=".part", delete=False)
+    try:
+        with handle:
+            # A binary file (mode w+b); typeshed types the wrapper as IO[bytes], not BinaryIO.
+            yield cast(BinaryIO, handle)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o666 & ~umask)
+        os.replace(handle.name, path)
+    except BaseException:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+        raise
+
+
+def _binary_needs_file(fmt: str, output: str | None) -> None:
+    if fmt == "xlsx" and not output:
+        raise ZwgkError(
+            "--format xlsx writes a workbook: name it with -o FILE.xlsx",
+            message_zh="--format xlsx 生成 Excel 文件：请用 -o FILE.xlsx 指定文件",
+        )
+
+
+@main.command()
+@click.argument("ledger_ids", nargs=-1, required=True, metavar="LEDGER-ID...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "xlsx", "json"]),
+    default="table",
+    help="table for the terminal; csv (UTF-8 with BOM, for Excel), xlsx (-o FILE) or json. 输出格式",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to FILE instead of standard output (needed for xlsx). 输出文件",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the column names. 列名语言")
+@click.pass_context
+def tasks(ctx: click.Context, ledger_ids: tuple[str, ...], fmt: str, output: str | None, lang: str) -> None:
+    """Show a ledger's tasks as a table. 台账任务一览
+
+    One row per task: number, indicator path, text, lead units, other units, deadline, due
+    date and the line of the source file (see zwgk ledgers for the ids).
+    """
+    from .export.tasks import ledger_tasks, render_tasks
+
+    _binary_needs_file(fmt, output)
+    with _open_store(ctx, read_only=True) as store:
+        found = ledger_tasks(store, ledger_ids=list(ledger_ids))
+    with _output(output) as out:
+        out.write(render_tasks(found, format=fmt, lang=lang))
 
 
 @main.command()
 @click.argument("targets", nargs=-1, metavar="[LEDGER-ID | FILE]...")
 @click.option("--layout", default=None, help="Force a layout for FILE arguments. 指定版式")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the text report. 语言")
-@click.option("--format", "fmt", type=click.Choice(["text", "summary", "turtle", "json"]), default="text",
-              help="text for people; turtle or json for the full SHACL validation report.")
-@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation",
-              help="Exit 1 on violations (default) or on violations and warnings.")
-@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
-              help="Validation engine for ledgers in the store: shapes compiled to SPARQL (default) or pyshacl.")
-@click.option("--keep-going", is_flag=True,
-              help="Validate the files that can be read even when others cannot (exit status 2 all the same). "
-                   "跳过无法读取的文件")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "summary", "turtle", "json"]),
+    default="text",
+    help="text for people; turtle or json for the full SHACL validation report.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning"]),
+    default="violation",
+    help="Exit 1 on violations (default) or on violations and warnings.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    help="Validation engine for ledgers in the store: shapes compiled to SPARQL (default) or pyshacl.",
+)
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Validate the files that can be read even when others cannot (exit status 2 all the same). 跳过无法读取的文件",
+)
 @click.pass_context
-def validate(ctx, targets, layout, lang, fmt, fail_on, engine, keep_going):
+def validate(
+    ctx: click.Context,
+    targets: tuple[str, ...],
+    layout: str | None,
+    lang: str,
+    fmt: str,
+    fail_on: str,
+    engine: str,
+    keep_going: bool,
+) -> None:
     """Check ledgers against the completeness rules (SHACL). 校验台账完整性
 
     No argument: every ledger in the store. LEDGER-ID: those ledgers. FILE (or folder): the
     files themselves, read directly without touching the store (check a draft before
     publishing). Exit 0 without violations, 1 with violations, 2 for bad input.
     """
-    from .store import BatchRefused
-    from .validate import validate_targets
+    from .errors import BatchRefused
+    from .pipeline import validate_targets
 
     try:
-        report = validate_targets(list(targets), store=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"),
-                                  layout=layout, engine=engine, keep_going=keep_going)
+        report = validate_targets(
+            list(targets),
+            store=ctx.obj.get("store"),
+            endpoint=ctx.obj.get("endpoint"),
+            layout=layout,
+            engine=engine,
+            keep_going=keep_going,
+        )
     except BatchRefused as exc:
-        _print_refused(exc.refused, read=exc.read, closing="nothing was validated (--keep-going validates "
-                       "the files that were read)", closing_zh="未作校验（--keep-going 可校验能读取的文件）",
-                       lang=_lang())
+        _print_refused(
+            exc.refused,
+            read=exc.read,
+            closing="nothing was validated (--keep-going validates the files that were read)",
+            closing_zh="未作校验（--keep-going 可校验能读取的文件）",
+            lang=_lang(),
+        )
         ctx.exit(EXIT_BAD_INPUT)
     click.echo(report.render(format=fmt, lang=lang), nl=False)
     if report.refused:
-        _print_refused(report.refused, read=len(report.ledgers), closing="the files read were validated",
-                       closing_zh="已校验读取的文件", lang=_lang())
+        _print_refused(
+            report.refused,
+            read=len(report.ledgers),
+            closing="the files read were validated",
+            closing_zh="已校验读取的文件",
+            lang=_lang(),
+        )
         ctx.exit(EXIT_BAD_INPUT)
     if report.fails(fail_on=fail_on):
         ctx.exit(EXIT_VIOLATIONS)
 
 
-def _print_refused(refused, *, read: int, closing: str, closing_zh: str, lang: str) -> None:
+def _print_refused(refused: Sequence[Refusal], *, read: int, closing: str, closing_zh: str, lang: str) -> None:
     for refusal in refused:
         click.echo(("未能读取：" if lang == "zh" else "refused: ") + refusal.render(lang=lang), err=True)
     if lang == "zh":
         click.echo(f"zwgk: error: 读取 {read} 个文件，{len(refused)} 个未能读取；{closing_zh}", err=True)
     else:
-        click.echo(f"zwgk: error: {read} file{'s' if read != 1 else ''} read, {len(refused)} refused; {closing}",
-                   err=True)
+        click.echo(
+            f"zwgk: error: {read} file{'s' if read != 1 else ''} read, {len(refused)} refused; {closing}", err=True
+        )
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def queries(fmt):
+def queries(fmt: str) -> None:
     """List the saved queries with their titles and parameters. 列出已保存的查询"""
-    from .sparql import describe_catalogue
+    from .queries.saved import describe_catalogue
 
     click.echo(describe_catalogue(format=fmt), nl=False)
 
 
-def _params(ctx, param, values):
+def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for item in values:
         name, sep, value = item.partition("=")
@@ -283,46 +548,130 @@ def _params(ctx, param, values):
 @main.command()
 @click.argument("name", required=False, metavar="[NAME | FILE.rq]")
 @click.option("-e", "--expression", default=None, metavar="SPARQL", help="Run this query text. 直接给出查询语句")
-@click.option("-p", "--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
-              help="A parameter of the saved query (repeatable). 查询参数")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
-              help="table for people; csv, tsv, json, xml are the W3C SPARQL result formats.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    callback=_params,
+    metavar="NAME=VALUE",
+    help="A parameter of the saved query (repeatable). 查询参数",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "xlsx"]),
+    default="table",
+    help="table for people; csv, tsv, json, xml are the W3C SPARQL result formats (csv with a UTF-8 "
+    "BOM for Excel); xlsx: an Excel workbook (-o FILE).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to FILE instead of standard output (needed for xlsx). 输出文件",
+)
 @click.option("--allow-update", is_flag=True, help="Allow a SPARQL update (it writes to the store). 允许更新")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the query after this many seconds (default 60, env ZWGK_QUERY_TIMEOUT; 0: no limit). 查询时限（秒）",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run SERVICE clauses: the query then fetches other servers' URLs (refused by default). 允许 SERVICE 联邦查询",
+)
 @click.pass_context
-def query(ctx, name, expression, params, fmt, allow_update):
-    """Run a saved query (see zwgk queries), a .rq file, or -e 'SELECT …'. 运行 SPARQL 查询"""
-    from .sparql import answer, render
+def query(
+    ctx: click.Context,
+    name: str | None,
+    expression: str | None,
+    params: dict[str, str],
+    fmt: str,
+    output: str | None,
+    allow_update: bool,
+    timeout: float | None,
+    allow_service: bool,
+) -> None:
+    """Run a saved query (see zwgk queries), a .rq file, or -e 'SELECT …'. 运行 SPARQL 查询
 
-    result = answer(name=name, text=expression, values=params, location=ctx.obj.get("store"),
-                    endpoint=ctx.obj.get("endpoint"), allow_update=allow_update)
-    sys.stdout.buffer.write(render(result, format=fmt))
+    csv, tsv, json and xml are written row by row as the answer comes; a table shows at most
+    10,000 rows. Ctrl-C stops the query at once (exit status 130); so does the time limit
+    (exit status 2).
+    """
+    from .queries.saved import TABLE_MAX_ROWS, find, query_timeout, write_answer
+
+    _binary_needs_file(fmt, output)
+    saved = find(name=name, text=expression)
+    limit = query_timeout(timeout)
+    writes = saved.form == "UPDATE" and allow_update
+    with _open_store(ctx, read_only=not writes) as store, _output(output) as out:
+        written = write_answer(
+            store,
+            saved,
+            out=out,
+            format=fmt,
+            values=params,
+            allow_update=allow_update,
+            allow_service=allow_service,
+            timeout=limit,
+        )
+    if written.truncated:
+        click.echo(
+            f"zwgk: 表格最多显示 {TABLE_MAX_ROWS:,} 行，查询结果更多；--format csv、tsv、json 或 xml 可输出全部行"
+            if _lang() == "zh"
+            else f"zwgk: note: the table stops at {TABLE_MAX_ROWS:,} rows and the answer has more; "
+            "--format csv, tsv, json or xml write every row",
+            err=True,
+        )
 
 
 @main.command()
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.2, show_default=True,
-              help="Keep pairs whose similarity reaches this score (0–1). 最低相似度")
-@click.option("--wait", type=float, default=0.0, metavar="SECONDS",
-              help="If another process is writing to the store, wait this long for it.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.2,
+    show_default=True,
+    help="Keep pairs whose similarity reaches this score (0–1). 最低相似度",
+)
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    metavar="SECONDS",
+    help="If another process is writing to the store, wait this long for it.",
+)
 @click.pass_context
-def align(ctx, min_score, wait):
+def align(ctx: click.Context, min_score: float, wait: float) -> None:
     """Link tasks of different ledgers that ask for the same thing (stored; kept current on load). 任务对应"""
-    from .align import align_store
+    from .compare.align import align_store
 
     with _open_store(ctx, read_only=False, wait=wait) as store:
         report = align_store(store, min_score=min_score)
-    click.echo(f"{len(report.alignments)} alignments among {report.tasks} tasks of {report.ledgers} ledgers "
-               f"(min score {report.min_score}, {report.method}) / 任务对应 {len(report.alignments)} 对")
+    click.echo(
+        f"{len(report.alignments)} alignments among {report.tasks} tasks of {report.ledgers} ledgers "
+        f"(min score {report.min_score}, {report.method}) / 任务对应 {len(report.alignments)} 对"
+    )
 
 
 @main.command()
 @click.argument("ledger_a", metavar="A")
 @click.argument("ledger_b", metavar="B")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.2, show_default=True,
-              help="Show pairs whose similarity reaches this score. 最低相似度")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.2,
+    show_default=True,
+    help="Show pairs whose similarity reaches this score. 最低相似度",
+)
 @click.pass_context
-def compare(ctx, ledger_a, ledger_b, min_score):
+def compare(ctx: click.Context, ledger_a: str, ledger_b: str, min_score: float) -> None:
     """Compare two ledgers: aligned tasks, tasks only in A or B, lead-unit types. 比较两份台账"""
-    from .align import compare_ledgers
+    from .compare.align import compare_ledgers
 
     with _open_store(ctx, read_only=True) as store:
         comparison = compare_ledgers(store, a=ledger_a, b=ledger_b, min_score=min_score)
@@ -330,14 +679,21 @@ def compare(ctx, ledger_a, ledger_b, min_score):
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="report.html",
-              show_default=True, help="The HTML file to write. 输出文件")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="report.html",
+    show_default=True,
+    help="The HTML file to write. 输出文件",
+)
 @click.pass_context
-def report(ctx, output):
+def report(ctx: click.Context, output: str) -> None:
     """Write a self-contained HTML report comparing the ledgers (charts as inline SVG). 生成比较报告"""
-    from .report import write_report
+    from .compare.report import write_report
 
-    summary = write_report(store=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"), output=output)
+    with _open_store(ctx, read_only=True) as store:
+        summary = write_report(store, output=output)
     click.echo(f"wrote {summary.path}: {summary.ledgers} ledgers, {summary.tasks} tasks, {summary.bytes} bytes")
 
 
@@ -345,25 +701,42 @@ def report(ctx, output):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. 监听地址")
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on. 端口")
 @click.option("--writable", is_flag=True, help="Also accept SPARQL updates (off by default). 允许写入")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Oxigraph stops a query after this many seconds (default 60, env ZWGK_QUERY_TIMEOUT; "
+    "0: no limit). 查询时限（秒）",
+)
 @click.pass_context
-def serve(ctx, host, port, writable):
+def serve(ctx: click.Context, host: str, port: int, writable: bool, timeout: float | None) -> None:
     """Serve the store read-only: SPARQL endpoint and query web page (Oxigraph). 提供 SPARQL 服务"""
-    from .serve import is_loopback, serve as run_server
-    from .sparql import catalogue
+    from .queries.saved import catalogue, query_timeout
+    from .serve.oxigraph import is_loopback
+    from .serve.oxigraph import serve as run_server
+
+    limit = query_timeout(timeout)
 
     if not is_loopback(host):
-        click.echo(f"warning: {host} is reachable from other machines; the server has no authentication "
-                   "and no TLS / 警告：其他机器可访问该地址，服务没有认证和加密", err=True)
+        click.echo(
+            f"warning: {host} is reachable from other machines; the server has no authentication "
+            "and no TLS / 警告：其他机器可访问该地址，服务没有认证和加密",
+            err=True,
+        )
     if writable:
-        click.echo("warning: --writable: clients can change or delete the store over SPARQL update / "
-                   "警告：客户端可通过 SPARQL 更新修改或删除数据", err=True)
+        click.echo(
+            "warning: --writable: clients can change or delete the store over SPARQL update / "
+            "警告：客户端可通过 SPARQL 更新修改或删除数据",
+            err=True,
+        )
 
-    def ready(server):
+    def ready(server: Server) -> None:
         click.echo(f"serving {server.location} at {server.url}/ (SPARQL endpoint {server.url}/query); Ctrl-C stops")
         click.echo(f"正在提供服务：{server.url}/ ，按 Ctrl-C 停止")
         click.echo("saved queries / 已保存的查询: " + ", ".join(q.name for q in catalogue()))
 
-    ctx.exit(run_server(ctx.obj.get("store"), host=host, port=port, writable=writable, on_ready=ready))
+    ctx.exit(run_server(ctx.obj.get("store"), host=host, port=port, writable=writable, timeout=limit, on_ready=ready))
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 short names within a jurisdiction, and giving each body a functional type.
 
 Every rule is driven by the vocabulary in ``analysis/data/agencies.json`` and
-``analysis/data/agency-types.json``. Words are looked up in the *key* of the printed text
-(``loaders.normalise.key``: simplified, width-folded, pinyin glosses as fillers, same length as
-the text), so 牽頭/負責/協辦 and （）/，/； need no vocabulary of their own, while names are sliced
-from the printed text by the same positions and keep their characters and glosses as written.
+``analysis/data/agency-types.json``; the unit endings and role markers of ``agencies.json`` are
+also the loaders' (``unit_words``): they build their tests of a unit cell from them. Words are
+looked up in the *key* of the printed text (``analysis.normalise.key``: simplified,
+width-folded, pinyin glosses as fillers, same length as the text), so 牽頭/負責/協辦 and
+（）/，/； need no vocabulary of their own, while names are sliced from the printed text by the
+same positions and keep their characters and glosses as written.
 
 Splitting (``split_units``) — the gold conventions of real ledgers
   1. Hard separators (、，,；;/) always separate units, but never inside brackets
@@ -53,11 +55,12 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from ..loaders.model import Role
-from ..loaders.normalise import FILLER, fold, key
+from ..model import Role
 from ..resources import read_text
 from .jurisdictions import JurisdictionInfo, find_jurisdiction, split_jurisdiction
+from .normalise import FILLER, fold, key
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,59 @@ def by_length(words: list[str]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(read_text("analysis", "data", "agencies.json"))
+    return loaded
+
+
+@dataclass(frozen=True)
+class UnitWords:
+    """The words that tell a unit name and the role it plays, as ``agencies.json`` lists them
+    (simplified, longest first). The loaders build their cell patterns from these (a cell that
+    names units, a clause that assigns a role), so the genre's unit endings and role markers are
+    listed once, here."""
+
+    suffixes: tuple[str, ...]
+    """Endings of bodies' names (局, 办公室, 中心, 署, 台…), and of places standing for their
+    government (镇, 乡, 街道)."""
+    markers: dict[Role, tuple[str, ...]]
+    """Role markers by the role they give: lead (牵头, 主办, 主责), responsible (负责, 落实),
+    co-operating (配合, 协助, 协办, 参与, 协同); lead first, then responsible, then co-operating."""
+    adverbs: tuple[str, ...]
+    """Words that may come before a marker (按职责分工, 分别, 具体)."""
+    etc_words: tuple[str, ...]
+    """等: what ends a list of units."""
+    cell_only_suffixes: tuple[str, ...]
+    """Endings of what a unit column names besides bodies: the leader who answers for a task
+    (分管领导) and a development zone standing for its administration (高新区, 开发区). A cell
+    that ends so names units, but ``split_units`` does not take them for the end of a name
+    (县政务公开工作领导 + 小组办公室 is one wrapped name; 各镇 + 高新区 stays two)."""
+    cell_only_markers: tuple[str, ...]
+    """Markers that give a role in a unit cell but are ordinary verbs in running prose
+    (落实情况, 协同联动): a sentence is not read as assigning a role by them."""
+
+
+@lru_cache(maxsize=1)
+def unit_words() -> UnitWords:
+    """The unit endings and role markers of ``agencies.json`` (see ``UnitWords``)."""
+    data = _data()
+    return UnitWords(
+        suffixes=by_length(data["unit_suffixes"]),
+        markers={
+            Role.LEAD: by_length(data["lead_markers"]),
+            Role.RESPONSIBLE: by_length(data["responsible_markers"]),
+            Role.COOPERATING: by_length(data["cooperating_markers"]),
+        },
+        adverbs=by_length(data["marker_adverbs"]),
+        etc_words=by_length(data["etc_words"]),
+        cell_only_suffixes=by_length(data["cell_only_suffixes"]),
+        cell_only_markers=by_length(data["cell_only_markers"]),
+    )
+
+
+@lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
-    data = json.loads(read_text("analysis", "data", "agencies.json"))
+    data = _data()
     kinds = json.loads(read_text("analysis", "data", "agency-types.json"))
     ns = kinds["namespace"]
     markers = [(w, _LEAD) for w in data["lead_markers"]]
@@ -208,7 +262,7 @@ def _marker_at(text: str, start: int) -> tuple[int, str | None] | None:
     while i < len(text):
         if text[i] == "(":
             end = _closing(text, i)
-            inner = _marker_at(text[: end], i + 1) if end is not None else None
+            inner = _marker_at(text[:end], i + 1) if end is not None else None
             if inner is None or inner[0] != end:
                 break
             kinds.append(inner[1])
@@ -310,8 +364,7 @@ def _may_cut(run: str, cut: int) -> bool:
     if run[:cut].endswith(v.conjunctions):
         return False
     return not any(
-        run.startswith(s, i) for s in v.unit_suffixes if len(s) > 1 for i in range(cut - len(s) + 1, cut)
-        if i >= 0
+        run.startswith(s, i) for s in v.unit_suffixes if len(s) > 1 for i in range(cut - len(s) + 1, cut) if i >= 0
     )
 
 
@@ -330,8 +383,7 @@ def _split_run(run: str) -> list[str]:
     cuts = [
         c
         for c in sorted(set(candidates))
-        if c >= 3 and len(bare) - c >= 3 and _may_cut(bare, c)
-        and _is_unit_name(bare[:c]) and _is_unit_name(bare[c:])
+        if c >= 3 and len(bare) - c >= 3 and _may_cut(bare, c) and _is_unit_name(bare[:c]) and _is_unit_name(bare[c:])
     ]
     if not cuts or bare != run:
         return [run]
@@ -420,7 +472,10 @@ class _Cell:
 
     @classmethod
     def read(cls, printed: str) -> _Cell:
-        chars, name, raw, gaps = [], [], [], set()
+        chars: list[str] = []
+        name: list[str] = []
+        raw: list[str] = []
+        gaps: set[int] = set()
         gap = False
         for ch, kc in zip(printed, key(printed)):
             if ch == FILLER:
@@ -580,7 +635,7 @@ def resolve_agency(name: str, *, jurisdiction: str | None, issuer: str | None) -
         prefix, stem = prefixed
         label = prefix + (stem if group else _expand(stem))
         return AgencyName(key=label, label=label, is_group=group, agency_type=agency_type(stem))
-    if _is_government(issuer, place):
+    if not issuer or _is_government(issuer, place):
         label = clean if group or place is None else place.name + _expand(clean)
         return AgencyName(key=label, label=label, is_group=group, agency_type=agency_type(clean))
     owner = resolve_agency(issuer, jurisdiction=jurisdiction, issuer=None).label

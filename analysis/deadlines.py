@@ -56,9 +56,7 @@ def _vocabulary() -> _Vocabulary:
         )
         for entry in data["dates"]
     )
-    words = tuple(
-        (entry["recurrence"], word) for entry in data["recurrences"] for word in entry["words"]
-    )
+    words = tuple((entry["recurrence"], word) for entry in data["recurrences"] for word in entry["words"])
     return _Vocabulary(dates=dates, marker=re.compile(data["in_text_markers"]), recurrences=words)
 
 
@@ -73,14 +71,18 @@ def normalise(text: str) -> str:
 
 def _resolve(pattern: _DatePattern, match: re.Match[str], year: int | None) -> dt.date | None:
     groups = match.groupdict()
+    y: int
     if groups.get("year"):
-        y: int | None = int(groups["year"])
+        y = int(groups["year"])
     elif year is None:
         return None
     else:
         y = year + 1 if groups.get("next") else year
+    month: int | None
     try:
         if pattern.due == "fixed":
+            if pattern.month is None or pattern.day is None:
+                return None  # a "fixed" pattern without its month and day in the data
             return dt.date(y, pattern.month, pattern.day)
         if pattern.due == "quarter_end":
             quarter = to_int(groups["quarter"]) or 0

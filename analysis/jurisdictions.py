@@ -5,21 +5,22 @@ Names are looked up in a gazetteer of GB/T 2260 administrative divisions shipped
 county-level divisions, as published in 2020 — the facts were taken from the data of the ``cpca``
 package). A known name yields its code and its chain of parents, so that the same county meets on
 one IRI whichever ledger names it. Townships are not in the gazetteer: a 镇/乡/街道 name written
-right after a county is returned as a Township without a code."""
+right after a county is returned as a Township without a code, when it is a plausible township
+name (``analysis/data/places.json``): the front of an agency name is never a place, so
+石泉县住房和城乡建设局 is a body of 石泉县, not of a township 住房和城乡."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from ..resources import package_file
+from ..resources import package_file, read_text
 
-# A township name following its county: two to six characters ending in 镇, 乡 or 街道,
-# without the characters that end department names (局, 委, 办…).
-_TOWNSHIP = re.compile(r"^([^\s局委办厅部处科室院所中心]{1,6}?(?:街道|镇|乡))(?:人民政府|办事处|$|[^村])")
 _IGNORED_ANYWHERE = 3  # shortest name accepted when it is not at the start of the text
 
 
@@ -28,9 +29,9 @@ class JurisdictionInfo:
     name: str
     level: str | None
     code: str | None = None
-    parent: "JurisdictionInfo | None" = None
+    parent: JurisdictionInfo | None = None
 
-    def chain(self) -> list["JurisdictionInfo"]:
+    def chain(self) -> list[JurisdictionInfo]:
         """This jurisdiction and its parents, innermost first."""
         out: list[JurisdictionInfo] = []
         node: JurisdictionInfo | None = self
@@ -97,16 +98,20 @@ def _match_at(text: str, start: int, *, minimum: int) -> list[tuple[str, tuple[_
     return found
 
 
-def split_jurisdiction(text: str) -> tuple[JurisdictionInfo | None, str]:
+def split_jurisdiction(text: str, *, within: JurisdictionInfo | None = None) -> tuple[JurisdictionInfo | None, str]:
     """The jurisdiction written at the start of ``text`` (a chain such as 陕西省安康市石泉县 or a
-    single name) and the rest of the text (石泉县财政局 → 石泉县, 财政局)."""
+    single name) and the rest of the text (石泉县财政局 → 石泉县, 财政局). ``within``, the
+    ledger's jurisdiction, chooses among namesakes (朝阳区 in a 北京市 ledger is 110105): the
+    one that lies in it or above it; with none or several, the name stays without a code."""
     text = re.sub(r"\s+", "", text)
     position = 0
     chosen: _Division | None = None
     while True:
-        step = None
+        step: tuple[str, _Division | None, list[_Division]] | None = None
         for name, candidates in _match_at(text, position, minimum=2):
             fitting = [c for c in candidates if chosen is None or chosen.code in _ancestors(c)]
+            if chosen is None and len(fitting) > 1 and within is not None:
+                fitting = _near(fitting, within) or fitting
             if chosen is None and len(fitting) > 1:
                 step = (name, None, fitting)
                 break
@@ -115,11 +120,11 @@ def split_jurisdiction(text: str) -> tuple[JurisdictionInfo | None, str]:
                 break
         if step is None:
             break
-        name, picked, candidates = step
+        name, picked, namesakes = step
         position += len(name)
         if picked is None:
             # An ambiguous name (朝阳区) with nothing before it to choose between its namesakes.
-            level = candidates[0].level if len({c.level for c in candidates}) == 1 else None
+            level = namesakes[0].level if len({c.level for c in namesakes}) == 1 else None
             return _township(JurisdictionInfo(name=name, level=level), text, position)
         chosen = picked
     if chosen is None:
@@ -127,11 +132,45 @@ def split_jurisdiction(text: str) -> tuple[JurisdictionInfo | None, str]:
     return _township(_info(chosen), text, position)
 
 
+def _near(candidates: list[_Division], within: JurisdictionInfo) -> list[_Division]:
+    """The namesakes that share a line of descent with ``within``: inside it, or one of its
+    parents (a ledger's own jurisdiction and the bodies above it)."""
+    codes = {node.code for node in within.chain() if node.code}
+    return [c for c in candidates if c.code in codes or codes & _ancestors(c)]
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, Any]:
+    """The place-name vocabulary (``analysis/data/places.json``)."""
+    places: dict[str, Any] = json.loads(read_text("analysis", "data", "places.json"))
+    return places
+
+
+@lru_cache(maxsize=1)
+def _township_pattern() -> re.Pattern[str]:
+    """A township name right after its county: a short stem without the characters of body
+    names (局, 委, 办…) ending in 镇, 乡 or 街道, not followed by 村 (a village of it)."""
+    v = _places()
+    low, high = v["township_stem_length"]
+    stem = "[^\\s" + re.escape(v["township_not_in_name"]) + "]"
+    suffixes = "|".join(map(re.escape, v["township_suffixes"]))
+    return re.compile(f"^({stem}{{{low},{high}}}?(?:{suffixes}))(?!{re.escape(v['township_not_before'])})")
+
+
+def _plausible_township(name: str) -> bool:
+    """A township name, not a word that merely ends in 乡 or 镇 (城乡, 乡镇, 城镇) nor a
+    collective (各镇, 有关乡镇)."""
+    v = _places()
+    return not any(word in name for word in v["township_not_words"]) and not name.startswith(
+        tuple(v["township_not_starts"])
+    )
+
+
 def _township(place: JurisdictionInfo, text: str, position: int) -> tuple[JurisdictionInfo, str]:
     if place.level != "County":
         return place, text[position:]
-    match = _TOWNSHIP.match(text[position:])
-    if not match:
+    match = _township_pattern().match(text[position:])
+    if not match or not _plausible_township(match.group(1)):
         return place, text[position:]
     name = match.group(1)
     return JurisdictionInfo(name=name, level="Township", parent=place), text[position + len(name) :]
@@ -156,26 +195,27 @@ def find_jurisdiction(text: str) -> JurisdictionInfo | None:
     return _by_suffix(compact)
 
 
-# A name the gazetteer does not know (a division created or renamed after it was made) is still
-# read from its administrative suffix when a government body's name follows it.
-_SUFFIX_LEVELS = (("省", "Province"), ("自治区", "Province"), ("自治州", "City"), ("盟", "City"),
-                  ("自治县", "County"), ("县", "County"), ("区", "County"), ("旗", "County"), ("市", "City"))
-_UNKNOWN_PLACE = re.compile(
-    r"^([\u4e00-\u9fff]{2,4}?(?:" + "|".join(suffix for suffix, _ in _SUFFIX_LEVELS) + r"))"
-    r"(?=人民政府|政府|[\u4e00-\u9fff]{0,12}?(?:局|委员会|办公室|中心|联合会|管委会))"
-)
-
-
-_LEVEL_WORDS = frozenset({"自治区", "自治州", "自治县", "特别行政区"})
-_GENERIC_PREFIXES = ("本", "全", "各", "该", "我", "市辖", "县辖")
-
-
 def _by_suffix(text: str) -> JurisdictionInfo | None:
-    match = _UNKNOWN_PLACE.match(text)
+    """A name the gazetteer does not know (a division created or renamed after it was made),
+    read from its administrative suffix when a government body's name follows it; never a level
+    word alone (自治区卫生健康委) nor a generic one (本区, 全市)."""
+    v = _places()
+    match = _unknown_place_pattern().match(text)
     if not match:
         return None
     name = match.group(1)
-    if name in _LEVEL_WORDS or name.startswith(_GENERIC_PREFIXES):
-        return None  # 自治区卫生健康委, 本区财政局, 全市…: a level word, not a place's name
-    level = next(level for suffix, level in _SUFFIX_LEVELS if name.endswith(suffix))
-    return JurisdictionInfo(name=name, level=level)
+    if name in v["level_words"] or name.startswith(tuple(v["generic_prefixes"])):
+        return None
+    return JurisdictionInfo(
+        name=name, level=next(level for suffix, level in v["suffix_levels"] if name.endswith(suffix))
+    )
+
+
+@lru_cache(maxsize=1)
+def _unknown_place_pattern() -> re.Pattern[str]:
+    v = _places()
+    suffixes = "|".join(re.escape(suffix) for suffix, _ in v["suffix_levels"])
+    bodies = "|".join(map(re.escape, v["suffix_body_words"]))
+    return re.compile(
+        f"^([\\u4e00-\\u9fff]{{2,4}}?(?:{suffixes}))(?=人民政府|政府|[\\u4e00-\\u9fff]{{0,12}}?(?:{bodies}))"
+    )

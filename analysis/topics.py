@@ -39,13 +39,15 @@ class TopicRule:
     def _needs(self) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset(self.any), frozenset(self.all)
 
-    def fires(self, text: "Words") -> bool:
+    def fires(self, text: Words) -> bool:
         any_terms, all_terms = self._needs
         if any_terms.isdisjoint(text.present) or not all_terms <= text.present:
             return False
-        return (any(text.has(term) for term in self.any)
-                and all(text.has(term) for term in self.all)
-                and not any(text.has(term) for term in self.none))
+        return (
+            any(text.has(term) for term in self.any)
+            and all(text.has(term) for term in self.all)
+            and not any(text.has(term) for term in self.none)
+        )
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Words:
     """The rule terms that occur in the text as plain substrings."""
 
     @classmethod
-    def of(cls, text: str) -> "Words":
+    def of(cls, text: str) -> Words:
         return cls(text=text, present=frozenset(t for t in _terms() if t in text))
 
     @cached_property
@@ -110,10 +112,16 @@ def rules() -> tuple[TopicRule, ...]:
     for raw in data["rules"]:
         if raw["in"] not in WHERE:
             raise ValueError(f"topic rule {raw['id']}: 'in' must be one of {WHERE}")
-        out.append(TopicRule(
-            id=raw["id"], topic=namespace + raw["topic"], where=raw["in"],
-            any=tuple(raw["any"]), all=tuple(raw.get("all", ())), none=tuple(raw.get("none", ())),
-        ))
+        out.append(
+            TopicRule(
+                id=raw["id"],
+                topic=namespace + raw["topic"],
+                where=raw["in"],
+                any=tuple(raw["any"]),
+                all=tuple(raw.get("all", ())),
+                none=tuple(raw.get("none", ())),
+            )
+        )
     return tuple(out)
 
 
@@ -133,10 +141,6 @@ def top_concepts() -> dict[str, tuple[str, ...]]:
             tops.add(triple.subject.value)
     concepts = tops | set(broader)
     return {c: tuple(sorted(({c} & tops) | (broader.get(c, set()) & tops))) for c in concepts}
-
-
-def scheme_iri() -> str:
-    return json.loads(read_text("analysis", "data", "topic-rules.json"))["scheme"]
 
 
 @lru_cache(maxsize=1)

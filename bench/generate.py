@@ -19,15 +19,55 @@ SAMPLES = ROOT / "examples" / "ledgers"
 
 SYLLABLES = "安宁平和兴华阳泉山河川东西南北长永清新丰文武德昌临江海源通富盛远嘉泰恒旺"
 COUNTY_SUFFIX = ["县", "区", "市"]
-DEPARTMENTS = ["人民政府办公室", "发展和改革委员会", "教育局", "公安局", "民政局", "司法局", "财政局",
-               "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "农业农村局",
-               "商务局", "文化和旅游局", "卫生健康委员会", "应急管理局", "审计局", "市场监督管理局", "统计局",
-               "医疗保障局", "政务服务和数据管理局", "退役军人事务局", "乡村振兴局", "林业局"]
+DEPARTMENTS = [
+    "人民政府办公室",
+    "发展和改革委员会",
+    "教育局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "政务服务和数据管理局",
+    "退役军人事务局",
+    "乡村振兴局",
+    "林业局",
+]
 GROUPS = ["各乡镇（街道）", "{level}政府各部门", "{level}政府有关部门", "各镇", "直属机构"]
-DEADLINES = ["常态化开展", "持续推进", "10月底前", "{y}年6月底前", "年底前", "每季度", "{y}年9月底前",
-             "次年1月底前", "11月底前", "长期坚持", "每半年", "{y}年12月31日前"]
-REQUIREMENTS = ["，并在20个工作日内予以答复", "，分值权重不低于4%", "，每年至少开展一次业务培训",
-                "，在7个工作日内完成审核", "，重大舆情24小时内回应"]
+DEADLINES = [
+    "常态化开展",
+    "持续推进",
+    "10月底前",
+    "{y}年6月底前",
+    "年底前",
+    "每季度",
+    "{y}年9月底前",
+    "次年1月底前",
+    "11月底前",
+    "长期坚持",
+    "每半年",
+    "{y}年12月31日前",
+]
+REQUIREMENTS = [
+    "，并在20个工作日内予以答复",
+    "，分值权重不低于4%",
+    "，每年至少开展一次业务培训",
+    "，在7个工作日内完成审核",
+    "，重大舆情24小时内回应",
+]
 LAYOUTS = ("tsv", "pipe", "docx", "xlsx")
 
 
@@ -76,8 +116,13 @@ def _counties() -> list[str]:
     from zwgk.resources import package_file
 
     with package_file("analysis", "data", "divisions.csv").open(encoding="utf-8") as handle:
-        names = sorted({row["name"] for row in csv.DictReader(handle)
-                        if row["level"] == "County" and row["name"].endswith(("县", "区"))})
+        names = sorted(
+            {
+                row["name"]
+                for row in csv.DictReader(handle)
+                if row["level"] == "County" and row["name"].endswith(("县", "区"))
+            }
+        )
     return names
 
 
@@ -114,8 +159,15 @@ def _cells(row: Row, previous: Row | None) -> list[str]:
     """A row as printed: merged heading cells are empty below their first row."""
     same_section = previous is not None and previous.section == row.section
     same_sub = same_section and previous.subsection == row.subsection
-    return ["" if same_section else row.section, "" if same_sub else row.subsection, str(row.number),
-            row.text, row.lead, row.responsible, row.deadline]
+    return [
+        "" if same_section else row.section,
+        "" if same_sub else row.subsection,
+        str(row.number),
+        row.text,
+        row.lead,
+        row.responsible,
+        row.deadline,
+    ]
 
 
 def _printed(rows: list[Row]) -> list[list[str]]:
@@ -152,8 +204,9 @@ def write_docx(path: Path, title: str, rows: list[Row]) -> None:
     for j, h in enumerate(HEADER):
         cells[j].text = h or "重点任务"
     for i, row in enumerate(rows, start=1):
-        for j, value in enumerate([row.section, row.subsection, str(row.number), row.text, row.lead,
-                                   row.responsible, row.deadline]):
+        for j, value in enumerate(
+            [row.section, row.subsection, str(row.number), row.text, row.lead, row.responsible, row.deadline]
+        ):
             cells[i * width + j].text = value
     table.cell(0, 0).merge(table.cell(0, 1))
     table.cell(0, 0).text = "重点任务"
@@ -179,8 +232,10 @@ def write_xlsx(path: Path, title: str, rows: list[Row]) -> None:
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
     for row in rows:
         sheet.append([row.section, row.subsection, row.number, row.text, row.lead, row.responsible, row.deadline])
-    _merge_runs(rows, lambda a, b, col: sheet.merge_cells(start_row=a + 2, start_column=col + 1,
-                                                          end_row=b + 2, end_column=col + 1))
+    _merge_runs(
+        rows,
+        lambda a, b, col: sheet.merge_cells(start_row=a + 2, start_column=col + 1, end_row=b + 2, end_column=col + 1),
+    )
     book.save(path)
 
 
@@ -195,8 +250,12 @@ def _merge_runs(rows: list[Row], merge) -> None:
                 start = i
 
 
-WRITERS = {"tsv": (".txt", write_tsv), "pipe": (".txt", write_pipe), "docx": (".docx", write_docx),
-           "xlsx": (".xlsx", write_xlsx)}
+WRITERS = {
+    "tsv": (".txt", write_tsv),
+    "pipe": (".txt", write_pipe),
+    "docx": (".docx", write_docx),
+    "xlsx": (".xlsx", write_xlsx),
+}
 
 
 YEARS = (2020, 2021, 2022, 2023, 2024)

@@ -22,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "examples" / "ledgers"
 TARGET = 0.5
 PARAMETERS = {
-    "search-tasks": ["keyword=政策解读"], "indicator-tree": ["ledger=2021-ab5383965a"],
-    "unit-tasks": ["unit=财政局"], "tasks-due-before": ["before=2021-01-01"],
+    "search-tasks": ["keyword=政策解读"],
+    "indicator-tree": ["ledger=2021-ab5383965a"],
+    "unit-tasks": ["unit=财政局"],
+    "tasks-due-before": ["before=2021-01-01"],
 }
 
 
@@ -37,16 +39,26 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT.parent))
-    from zwgk import sparql
+    from zwgk.queries import saved as sparql
 
     with tempfile.TemporaryDirectory() as folder:
         store = str(Path(folder) / "zwgk-data")
         subprocess.run(_zwgk() + ["--store", store, "load", str(SAMPLES)], check=True, capture_output=True)
         heavy = subprocess.run(
-            [sys.executable, "-c",
-             "import sys\nfrom zwgk.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-             "print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'pyshacl', 'jieba'}), file=sys.stderr)",
-             "--store", store, "query", "ledgers"], capture_output=True, text=True, check=True)
+            [
+                sys.executable,
+                "-c",
+                "import sys\nfrom zwgk.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+                "print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'pyshacl', 'jieba'}), file=sys.stderr)",
+                "--store",
+                store,
+                "query",
+                "ledgers",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         print(f"heavy modules imported by zwgk query: {heavy.stderr.strip().splitlines()[-1]}")
         print(f"{'query':<22} {'median s':>9} {'max s':>7}")
         medians = []

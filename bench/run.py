@@ -35,7 +35,8 @@ such a query is stopped and recorded as taking at least this long."""
 
 _LOAD_SCRIPT = """
 import sys
-from zwgk.store import LedgerStore, load_paths
+from zwgk.pipeline import load_paths
+from zwgk.store import LedgerStore
 with LedgerStore.open(sys.argv[1]) as store:
     report = load_paths(store, [sys.argv[2]], keep_going=True)
 print(len(report.summaries), len(report.skipped))
@@ -72,8 +73,12 @@ def _tree_rss_kib(root: int) -> int:
 def measure_load(store_dir: Path, corpus: Path) -> tuple[float, float, str]:
     """Load a corpus in a child process: (seconds, peak MiB of the process tree, its output)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", _LOAD_SCRIPT, str(store_dir), str(corpus)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _LOAD_SCRIPT, str(store_dir), str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kib(proc.pid))
@@ -105,7 +110,7 @@ def _reference_time(fn, *, repeat: int, timeout: float) -> tuple[float, bool]:
     for _ in range(repeat):
         receive, send = context.Pipe(duplex=False)
 
-        def child() -> None:
+        def child(send=send) -> None:
             start = time.perf_counter()
             fn()
             send.send(time.perf_counter() - start)
@@ -135,15 +140,16 @@ def query_values(store) -> dict[str, dict[str, str]]:
     corpus: ledger ids are the corpus's own (the ledger with most tasks, then the next), other
     values come from ``TYPICAL`` or the query's grlc ``defaults``. Optional parameters stay unset,
     so those queries run over the whole store."""
-    from zwgk.sparql import catalogue
+    from zwgk.queries.saved import catalogue
 
     ledgers = sorted(store.ledgers(), key=lambda info: (-info.task_count, info.id))
     ids = [info.id for info in ledgers] or ["none"]
     by_name = {"ledger": ids[0], "a": ids[0], "b": ids[min(1, len(ids) - 1)], **TYPICAL}
     out = {}
     for query in catalogue():
-        out[query.name] = {p.name: by_name.get(p.name, p.default or "")
-                           for p in query.parameters if p.required and p.default is None}
+        out[query.name] = {
+            p.name: by_name.get(p.name, p.default or "") for p in query.parameters if p.required and p.default is None
+        }
     return out
 
 
@@ -153,13 +159,14 @@ def _rdflib_dataset(store, graphs: list[str]):
     from pyoxigraph import NamedNode
     from rdflib import Dataset, URIRef
 
-    from zwgk.validate import _convert_triples
+    from zwgk.shapes.catalogue import convert_triples
 
     dataset = Dataset(default_union=True)
     for g in graphs:
         target = dataset.graph(URIRef(g))
-        target.addN((s, p, o, target) for s, p, o in
-                    _convert_triples(store.quads_for_pattern(None, None, None, NamedNode(g))))
+        target.addN(
+            (s, p, o, target) for s, p, o in convert_triples(store.quads_for_pattern(None, None, None, NamedNode(g)))
+        )
     return dataset
 
 
@@ -168,7 +175,7 @@ def _whole_graph(store, graphs: list[str], ontology_graph: str):
     when a user validates the whole store."""
     from pyoxigraph import NamedNode
 
-    from zwgk.shacl_sparql import hierarchy_triples, rdflib_graph
+    from zwgk.shapes.compiled import hierarchy_triples, rdflib_graph
 
     quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, NamedNode(g)))
     return rdflib_graph(quads, extra=hierarchy_triples(store, ontology_graph=ontology_graph))
@@ -178,16 +185,18 @@ def _reference_keys(results) -> set[tuple]:
     return {(str(r.focus), r.path, r.component, r.severity, r.shape) for r in results}
 
 
-def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log,
-             reference_timeout: float = REFERENCE_TIMEOUT) -> dict:
+def run_size(
+    n: int, *, work: Path, repeat: int, reference_max: int, log, reference_timeout: float = REFERENCE_TIMEOUT
+) -> dict:
     if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
     from generate import generate
-    from zwgk.export import export_store
-    from zwgk.shacl_sparql import validate_ledger_store
-    from zwgk.sparql import catalogue
-    from zwgk.sparql import run as sparql_run
-    from zwgk.store import LedgerStore
+
+    from zwgk.export.graphs import export_store
+    from zwgk.queries.saved import catalogue
+    from zwgk.queries.saved import run as sparql_run
+    from zwgk.shapes.compiled import validate_ledger_store
+    from zwgk.store.embedded import LedgerStore
 
     # rdflib's SPARQL engine calls its own deprecated Dataset API on every query
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\..*")
@@ -213,8 +222,14 @@ def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log,
         queries: dict = {}
         for saved in catalogue():
             given = values[saved.name]
-            entry = {"median_s": round(_median_time(lambda: sparql_run(store, saved, values=given),
-                                                    repeat=repeat), 4)}
+            entry = {
+                "median_s": round(
+                    _median_time(
+                        lambda saved=saved, given=given: sparql_run(store, saved, values=given), repeat=repeat
+                    ),
+                    4,
+                )
+            }
             entry["rows"] = len(sparql_run(store, saved, values=given).values())
             if given:
                 entry["parameters"] = given
@@ -227,19 +242,28 @@ def run_size(n: int, *, work: Path, repeat: int, reference_max: int, log,
         log(f"N={n}: exported {len(data) >> 20} MiB in {run['export_s']} s")
         del data
         if n <= reference_max:
-            _reference_runs(run, store=store, graphs=graphs, ours=report.results, values=values,
-                            repeat=repeat, timeout=reference_timeout, log=log)
+            _reference_runs(
+                run,
+                store=store,
+                graphs=graphs,
+                ours=report.results,
+                values=values,
+                repeat=repeat,
+                timeout=reference_timeout,
+                log=log,
+            )
     shutil.rmtree(corpus, ignore_errors=True)
     return run
 
 
-def _reference_runs(run: dict, *, store, graphs: list[str], ours, values: dict, repeat: int,
-                    timeout: float, log) -> None:
+def _reference_runs(
+    run: dict, *, store, graphs: list[str], ours, values: dict, repeat: int, timeout: float, log
+) -> None:
     """What a user would otherwise write, on the same triples: pyshacl (and pyshacl-turbo) over
     one rdflib graph of the whole store, and each saved query on rdflib's engine."""
-    from zwgk.iris import ONTOLOGY_GRAPH
-    from zwgk.shacl_sparql import packaged_shapes, pyshacl_results, report_results
-    from zwgk.sparql import bind, catalogue
+    from zwgk.ontology.iris import ONTOLOGY_GRAPH
+    from zwgk.queries.saved import bind, catalogue
+    from zwgk.shapes.compiled import packaged_shapes, pyshacl_results, report_results
 
     n = run["n"]
     whole = _whole_graph(store.raw, graphs, ONTOLOGY_GRAPH)
@@ -254,8 +278,9 @@ def _reference_runs(run: dict, *, store, graphs: list[str], ours, values: dict, 
         from pyshacl_turbo import validate as turbo_validate
 
         start = time.perf_counter()
-        _, turbo_report, _ = turbo_validate(whole, shacl_graph=shapes, inference="none",
-                                            allow_infos=True, allow_warnings=True)
+        _, turbo_report, _ = turbo_validate(
+            whole, shacl_graph=shapes, inference="none", allow_infos=True, allow_warnings=True
+        )
         seconds = round(time.perf_counter() - start, 3)
         same = keys == _reference_keys(report_results(turbo_report))
         run["validate_pyshacl_turbo_s"], run["validate_pyshacl_turbo_same_results"] = seconds, same
@@ -266,8 +291,9 @@ def _reference_runs(run: dict, *, store, graphs: list[str], ours, values: dict, 
     for saved in catalogue():
         entry = run["queries"][saved.name]
         text = bind(saved, values[saved.name]).inline()
-        seconds, stopped = _reference_time(lambda: list(dataset.query(text)),
-                                           repeat=max(1, min(repeat, 3)), timeout=timeout)
+        seconds, stopped = _reference_time(
+            lambda text=text: list(dataset.query(text)), repeat=max(1, min(repeat, 3)), timeout=timeout
+        )
         entry["rdflib_median_s"] = round(seconds, 4)
         if stopped:
             entry["rdflib_timed_out"] = True
@@ -287,8 +313,13 @@ def machine() -> dict:
             cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
     except OSError:
         pass
-    return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(), "memory_gib": memory,
-            "python": platform.python_version()}
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory,
+        "python": platform.python_version(),
+    }
 
 
 def versions() -> dict:
@@ -310,19 +341,34 @@ def _ratio(slow, fast, *, at_least: bool = False) -> str:
 def table(results: dict) -> str:
     rows = [["N", "load s", "peak MiB", "validate s", "pyshacl s", "ratio", "turbo s", "same", "export s"]]
     for run in results["runs"]:
-        rows.append([str(run["n"]), f"{run['load_s']:.1f}", f"{run['load_peak_mib']:.0f}", f"{run['validate_s']:.2f}",
-                     str(run.get("validate_pyshacl_s", "")), _ratio(run.get("validate_pyshacl_s"), run["validate_s"]),
-                     "error" if "validate_pyshacl_turbo_error" in run else str(run.get("validate_pyshacl_turbo_s", "")),
-                     str(run.get("validate_same_results", "")),
-                     f"{run['export_s']:.1f}"])
+        rows.append(
+            [
+                str(run["n"]),
+                f"{run['load_s']:.1f}",
+                f"{run['load_peak_mib']:.0f}",
+                f"{run['validate_s']:.2f}",
+                str(run.get("validate_pyshacl_s", "")),
+                _ratio(run.get("validate_pyshacl_s"), run["validate_s"]),
+                "error" if "validate_pyshacl_turbo_error" in run else str(run.get("validate_pyshacl_turbo_s", "")),
+                str(run.get("validate_same_results", "")),
+                f"{run['export_s']:.1f}",
+            ]
+        )
     lines = _format(rows)
     qrows = [["query", "N", "rows", "median s", "rdflib s", "ratio"]]
     for run in results["runs"]:
         for name, q in run["queries"].items():
             stopped = q.get("rdflib_timed_out", False)
-            qrows.append([name, str(run["n"]), str(q.get("rows", "")), f"{q['median_s']:.4f}",
-                          (">" if stopped else "") + str(q.get("rdflib_median_s", "")),
-                          _ratio(q.get("rdflib_median_s"), q["median_s"], at_least=stopped)])
+            qrows.append(
+                [
+                    name,
+                    str(run["n"]),
+                    str(q.get("rows", "")),
+                    f"{q['median_s']:.4f}",
+                    (">" if stopped else "") + str(q.get("rdflib_median_s", "")),
+                    _ratio(q.get("rdflib_median_s"), q["median_s"], at_least=stopped),
+                ]
+            )
     return "\n".join(lines + [""] + _format(qrows)) + "\n"
 
 
@@ -338,8 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="Scratch folder (default: a temporary one).")
     parser.add_argument("--repeat", type=int, default=5, help="Runs per saved query (median).")
     parser.add_argument("--reference-max", type=int, default=REFERENCE_MAX)
-    parser.add_argument("--reference-timeout", type=float, default=REFERENCE_TIMEOUT,
-                        help="Seconds one rdflib query may run before it is stopped.")
+    parser.add_argument(
+        "--reference-timeout",
+        type=float,
+        default=REFERENCE_TIMEOUT,
+        help="Seconds one rdflib query may run before it is stopped.",
+    )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -350,8 +400,16 @@ def main(argv: list[str] | None = None) -> int:
     results = {"machine": machine(), "versions": versions(), "runs": []}
     try:
         for n in (int(s) for s in args.sizes.split(",")):
-            results["runs"].append(run_size(n, work=work, repeat=args.repeat, reference_max=args.reference_max,
-                                            log=log, reference_timeout=args.reference_timeout))
+            results["runs"].append(
+                run_size(
+                    n,
+                    work=work,
+                    repeat=args.repeat,
+                    reference_max=args.reference_max,
+                    log=log,
+                    reference_timeout=args.reference_timeout,
+                )
+            )
             args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     finally:
         if args.work is None:

@@ -13,19 +13,23 @@ the reading explains, whether its tasks read as tasks and its units as units, wh
 numbering runs on), with that reading's warnings. A file is refused only when no reading finds
 a plausible task, and the refusal says what was found. ``layout=`` forces one reader. Modules
 are imported lazily so that a command that reads no ledger pays nothing.
+
+What a file may make zwgk read is bounded in ``limits``: ``Source.data`` reads at most
+``limits.MAX_FILE_BYTES`` (bytes actually read, whatever the file system says its size is), and
+``Source.check_archive`` refuses a ZIP-based office file whose members would inflate past the
+limits before a reader hands it to python-docx, openpyxl or lxml.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 
 from ..errors import InputError
-from .model import LedgerRecord, LedgerWarning, Overrides
+from ..model import LedgerRecord, LedgerWarning, Overrides
+from .source import Layout, Source
 
 # Registry: layout name → module (or module:attribute). Order breaks ties between equally
 # plausible readings.
@@ -53,19 +57,41 @@ REGISTRY: dict[str, str] = {
 
 MIN_PLAUSIBILITY = 0.02
 """Below this no reading explains the text: a few words that happen to look like a task."""
-SUFFIXES = (".txt", ".text", ".htm", ".html", ".shtml", ".csv", ".tsv", ".md", ".docx", ".xlsx", ".doc",
-            ".xls", ".wps", ".et", ".odt", ".ods", ".rtf", ".pdf")
+SUFFIXES = (
+    ".txt",
+    ".text",
+    ".htm",
+    ".html",
+    ".shtml",
+    ".csv",
+    ".tsv",
+    ".md",
+    ".docx",
+    ".xlsx",
+    ".doc",
+    ".xls",
+    ".wps",
+    ".et",
+    ".odt",
+    ".ods",
+    ".rtf",
+    ".pdf",
+)
 NOT_LEDGERS = ("readme", "license", "licence", "changelog", "contributing", "notice", "authors")
 """File names (without suffix) that a folder of ledgers holds beside them and that are not ledgers."""
-MAX_BYTES = int(os.environ.get("ZWGK_MAX_FILE_MB", "32")) * 1024 * 1024
-"""A ledger is a few hundred kilobytes; a file far larger is refused before it is read."""
-
 # Formats that users send by mistake, by their first bytes: what they are and what to do.
 MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Word/Excel 97-2003 file (.doc/.xls)",
-     "save it as .docx or .xlsx, then load it / 请另存为 .docx 或 .xlsx 后再加载"),
-    (b"%PDF", "a PDF document", "install zwgk's PDF support (pip install pdfplumber) or export its text or tables "
-     "first / 请安装 PDF 支持或先导出为文本或表格"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "a legacy Word/Excel 97-2003 file (.doc/.xls)",
+        "save it as .docx or .xlsx, then load it / 请另存为 .docx 或 .xlsx 后再加载",
+    ),
+    (
+        b"%PDF",
+        "a PDF document",
+        "install zwgk's PDF support (pip install pdfplumber) or export its text or tables "
+        "first / 请安装 PDF 支持或先导出为文本或表格",
+    ),
     (b"\x89PNG", "a PNG image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
     (b"\xff\xd8\xff", "a JPEG image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
     (b"GIF8", "a GIF image", "zwgk reads text, .docx, .xlsx and .csv ledgers / 请提供文本或表格文件"),
@@ -75,84 +101,11 @@ MAGIC: tuple[tuple[bytes, str, str], ...] = (
 )
 
 
-@dataclass
-class Source:
-    """A ledger file as the readers see it: bytes always, text decoded on demand."""
-
-    path: Path
-
-    @cached_property
-    def data(self) -> bytes:
-        try:
-            size = self.path.stat().st_size
-            if size > MAX_BYTES:
-                raise InputError(
-                    f"the file is {size / 2**20:.0f} MB, larger than any ledger "
-                    f"(limit {MAX_BYTES // 2**20} MB, set ZWGK_MAX_FILE_MB to change it)",
-                    path=self.path, line=1, expected="a ledger file of at most a few MB",
-                    message_zh=f"文件过大（{size / 2**20:.0f} MB）",
-                )
-            return self.path.read_bytes()
-        except OSError as exc:
-            raise InputError(
-                f"cannot read the file: {exc.strerror or exc}", path=self.path, message_zh="无法读取文件"
-            ) from exc
-
-    @cached_property
-    def sha256(self) -> str:
-        from .text import sha256_of
-
-        return sha256_of(self.data)
-
-    @cached_property
-    def text(self) -> str:
-        from .normalise import strip_invisible
-        from .text import decode
-
-        return strip_invisible(decode(self.data, path=self.path)[0])
-
-    @cached_property
-    def lines(self) -> list[str]:
-        return self.text.split("\n")
-
-    @cached_property
-    def nonblank_lines(self) -> list[str]:
-        """The lines with any content: what every text layout's ``detect`` measures shares of."""
-        return [line for line in self.lines if line.strip()]
-
-    def is_zip(self) -> bool:
-        return self.data[:4] == b"PK\x03\x04"
-
-    def record(self, *, layout: str) -> LedgerRecord:
-        return LedgerRecord(
-            source_path=self.path, source_file=self.path.name, sha256=self.sha256, layout=layout
-        )
-
-
-@dataclass(frozen=True)
-class Layout:
-    name: str
-    detect: Callable[[Source], float]
-    read: Callable[[Source], LedgerRecord]
-    description: str = ""
-    magic: tuple[bytes, ...] = ()
-    """First bytes of the binary formats the reader reads itself (``PK\\x03\\x04`` for .docx and
-    .xlsx, ``%PDF``…). A file that starts so is read by those readers only; text readers have
-    none and read every other file."""
-    whole_rows: bool = False
-    """Reads cells as whole rows of the header's width and refuses a text whose cells do not
-    fill such rows: when it reads, its rows are exact (``readings`` prefers it)."""
-    delimiter: str | None = None
-    """For readers of whole rows, one per line: the delimiter (see ``grids.DELIMITERS``). Such a
-    reading is exact when every row is printed whole, and is preferred then to a reading that
-    had to guess the rows (``readings``)."""
-
-
 def layout_names() -> list[str]:
     return [name for name in REGISTRY if _module(name) is not None]
 
 
-def _module(name: str):
+def _module(name: str) -> ModuleType | None:
     module_name = REGISTRY[name].split(":")[0]
     try:
         return importlib.import_module(module_name)
@@ -171,21 +124,27 @@ def get_layout(name: str) -> Layout:
             message_zh=f"未知版式 {name!r}",
         )
     _, _, attribute = REGISTRY[name].partition(":")
-    return getattr(module, attribute or "LAYOUT")
+    layout: Layout = getattr(module, attribute or "LAYOUT")
+    return layout
 
 
 def _refuse_early(source: Source) -> None:
     """Empty files and formats sent by mistake, told apart by their first bytes."""
     if not source.data.strip():
         raise InputError(
-            "the file is empty", path=source.path, line=1, expected="a ledger table or key-points text",
+            "the file is empty",
+            path=source.path,
+            line=1,
+            expected="a ledger table or key-points text",
             message_zh="文件为空",
         )
     for magic, what, advice in MAGIC:
         if source.data.startswith(magic):
             raise InputError(
                 f"this is {what}, not a ledger zwgk can read: {advice}",
-                path=source.path, line=1, expected="a text, .docx, .xlsx or .csv ledger",
+                path=source.path,
+                line=1,
+                expected="a text, .docx, .xlsx or .csv ledger",
                 message_zh=f"不是可读取的台账文件：{advice}",
             )
 
@@ -209,7 +168,15 @@ def readings(source: Source) -> list[Reading]:
     failed: list[LedgerWarning] = []
     refusals: list[InputError] = []
     for order, layout in enumerate(layouts):
-        if binary != any(source.data.startswith(m) for m in layout.magic) or layout.detect(source) <= 0:
+        if binary != any(source.data.startswith(m) for m in layout.magic):
+            continue
+        try:
+            if layout.detect(source) <= 0:  # an InputError here is the reader's refusal (pdf)
+                continue
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — one reader's defect must not stop the others
+            failed.append(_failed(layout, exc))
             continue
         try:
             record = layout.read(source)
@@ -217,18 +184,15 @@ def readings(source: Source) -> list[Reading]:
             refusals.append(exc)
             continue
         except Exception as exc:  # noqa: BLE001 — one reader's defect must not stop the others
-            failed.append(LedgerWarning(
-                code="reader-failed",
-                en=f"the {layout.name} reader failed on this file ({type(exc).__name__}: {exc}); "
-                   "other readings were compared without it — please report it",
-                zh=f"{layout.name} 读取器处理该文件时出错（{type(exc).__name__}），已用其他读取结果比较，请报告此问题"))
+            failed.append(_failed(layout, exc))
             continue
         if binary:
             value = 1.0 if record.tasks else 0.0
         else:
             value = plausibility(record, lines=source.lines).value
-            if record.tasks and (layout.whole_rows or (
-                    layout.delimiter and _whole_rows(source, record, layout.delimiter))):
+            if record.tasks and (
+                layout.whole_rows or (layout.delimiter and _whole_rows(source, record, layout.delimiter))
+            ):
                 value += WHOLE_ROWS
         out.append((value, -order, Reading(layout=layout, record=record, plausibility=value)))
     ranked = [reading for _, _, reading in sorted(out, key=lambda item: item[:2], reverse=True)]
@@ -239,6 +203,15 @@ def readings(source: Source) -> list[Reading]:
     if ranked and failed:
         ranked[0].record.warnings.extend(failed)
     return ranked
+
+
+def _failed(layout: Layout, exc: Exception) -> LedgerWarning:
+    return LedgerWarning(
+        code="reader-failed",
+        en=f"the {layout.name} reader failed on this file ({type(exc).__name__}: {exc}); "
+        "other readings were compared without it — please report it",
+        zh=f"{layout.name} 读取器处理该文件时出错（{type(exc).__name__}），已用其他读取结果比较，请报告此问题",
+    )
 
 
 WHOLE_ROWS = 0.1
@@ -275,10 +248,14 @@ def _mark_cut_row(source: Source, record: LedgerRecord, delimiter: str) -> None:
         return
     if content[-1] <= (last.end_line or last.line):
         last.cut_off()
-    record.warnings.append(LedgerWarning(
-        code="truncated", line=content[-1],
-        en="the text stops in the middle of this row: the task is kept, the cells after the cut are not",
-        zh="文本在此行中断：保留该任务，中断处之后的单元格缺失"))
+    record.warnings.append(
+        LedgerWarning(
+            code="truncated",
+            line=content[-1],
+            en="the text stops in the middle of this row: the task is kept, the cells after the cut are not",
+            zh="文本在此行中断：保留该任务，中断处之后的单元格缺失",
+        )
+    )
 
 
 def _best(source: Source) -> Reading:
@@ -303,8 +280,14 @@ def _describe(source: Source) -> str:
     lines = source.nonblank_lines
     first = lines[0].strip()[:40] if lines else ""
     items = sum(1 for line in lines if heading(line))
-    titles = sorted({cell.strip() for line in lines for cell in line.replace("｜", "|").split("|")
-                     if 0 < len(cell.strip()) <= 12 and column_role(cell) != UNKNOWN})[:6]
+    titles = sorted(
+        {
+            cell.strip()
+            for line in lines
+            for cell in line.replace("｜", "|").split("|")
+            if 0 < len(cell.strip()) <= 12 and column_role(cell) != UNKNOWN
+        }
+    )[:6]
     said = f"{len(lines)} non-empty lines beginning {first!r}"
     said += f"; {items} numbered lines" if items else "; no numbered lines"
     said += f"; column titles {'/'.join(titles)} but no rows under them" if titles else "; no column titles"
@@ -315,8 +298,12 @@ def _describe(source: Source) -> str:
 # warning (the content decides how the file is read), never a refusal.
 KINDS: tuple[tuple[bytes, str, str, tuple[str, ...]], ...] = (
     (b"PK\x03\x04", "a ZIP-based office file", "ZIP 格式的办公文档", (".docx", ".xlsx", ".odt", ".ods", ".zip")),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Word/Excel/WPS file", "旧版 Word/Excel/WPS 文件",
-     (".doc", ".xls", ".wps", ".et", ".dps")),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "a legacy Word/Excel/WPS file",
+        "旧版 Word/Excel/WPS 文件",
+        (".doc", ".xls", ".wps", ".et", ".dps"),
+    ),
     (b"%PDF", "a PDF document", "PDF 文档", (".pdf",)),
     (b"{\\rtf", "an RTF document", "RTF 文档", (".rtf", ".doc")),
 )
@@ -329,18 +316,21 @@ def _suffix_warning(source: Source) -> LedgerWarning | None:
         if source.data.startswith(magic):
             if suffix in suffixes:
                 return None
-            return LedgerWarning(code="wrong-suffix", en=f"the file is named {suffix or 'without a suffix'} "
-                                 f"but is {what}; it was read as such",
-                                 zh=f"文件扩展名为 {suffix or '（无）'}，实际为{what_zh}，已按实际格式读取")
+            return LedgerWarning(
+                code="wrong-suffix",
+                en=f"the file is named {suffix or 'without a suffix'} but is {what}; it was read as such",
+                zh=f"文件扩展名为 {suffix or '（无）'}，实际为{what_zh}，已按实际格式读取",
+            )
     if suffix and suffix not in TEXT_SUFFIXES:
-        return LedgerWarning(code="wrong-suffix", en=f"the file is named {suffix} but is text; it was read as text",
-                             zh=f"文件扩展名为 {suffix}，实际为文本，已按文本读取")
+        return LedgerWarning(
+            code="wrong-suffix",
+            en=f"the file is named {suffix} but is text; it was read as text",
+            zh=f"文件扩展名为 {suffix}，实际为文本，已按文本读取",
+        )
     return None
 
 
-def read_ledger(
-    path: str | Path, *, layout: str | None = None, overrides: Overrides | None = None
-) -> LedgerRecord:
+def read_ledger(path: str | Path, *, layout: str | None = None, overrides: Overrides | None = None) -> LedgerRecord:
     """Read one ledger file into the intermediate model: the most plausible reading of it."""
     from .metadata import apply_metadata
 
@@ -396,18 +386,31 @@ def folder_files(paths: list[str | Path]) -> tuple[list[Path], list[Skipped]]:
         path = Path(raw)
         if path.is_dir():
             for item in sorted(path.rglob("*")):
-                if not item.is_file():
+                if item.is_dir():
                     continue
                 relative = item.relative_to(path).parts
                 if any(part.startswith(".") for part in relative):
                     skipped.append(Skipped(item, "hidden", "隐藏文件"))
+                elif not item.is_file():
+                    skipped.append(
+                        Skipped(
+                            item,
+                            "not a regular file (a device, pipe, socket or broken link)",
+                            "不是普通文件（设备、管道、套接字或失效链接）",
+                        )
+                    )
                 elif item.name.startswith("~$"):
                     skipped.append(Skipped(item, "an Office lock file", "Office 锁定文件"))
                 elif item.stem.lower() in NOT_LEDGERS:
                     skipped.append(Skipped(item, "a project file, not a ledger", "说明文件，不是台账"))
                 elif item.suffix.lower() not in SUFFIXES:
-                    skipped.append(Skipped(item, f"not a ledger format ({item.suffix or 'no suffix'})",
-                                           f"不是台账格式（{item.suffix or '无扩展名'}）"))
+                    skipped.append(
+                        Skipped(
+                            item,
+                            f"not a ledger format ({item.suffix or 'no suffix'})",
+                            f"不是台账格式（{item.suffix or '无扩展名'}）",
+                        )
+                    )
                 else:
                     out.append(item)
         elif path.exists():

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from . import Layout, Source
-from .model import LedgerRecord, LedgerWarning
+from ..model import LedgerRecord, LedgerWarning
 from .hierarchy import HeadingCell, Hierarchy
 from .outline import bare_number, heading
+from .source import Layout, Source
 from .table import (
     CHANNEL,
     DEADLINE,
@@ -102,7 +102,7 @@ def detect(source: Source) -> float:
     found = _find_header(cells)
     if found is None:
         return 0.0
-    rows = _rows(cells[found[1]:])
+    rows = _rows(cells[found[1] :])
     if len(rows) < 3:
         return 0.0
     return min(0.9, 0.6 + len(rows) / 100)
@@ -160,8 +160,12 @@ def _split_row(number: HeadingCell, cells: list[HeadingCell], tail_roles: list[s
             current = target
         elif current is None and not is_debris(cell.text):
             row.task.append(cell)
-        elif current is not None and len(cell.flat) <= _MAX_CONTINUATION and not is_debris(cell.text) \
-                and not re.search(r"[:：]", cell.flat):
+        elif (
+            current is not None
+            and len(cell.flat) <= _MAX_CONTINUATION
+            and not is_debris(cell.text)
+            and not re.search(r"[:：]", cell.flat)
+        ):
             row.tail[current].append((cell, True))
         else:
             row.dropped.append(cell)
@@ -197,9 +201,13 @@ def read(source: Source) -> LedgerRecord:
     cells = split_cells(source.lines)
     found = _find_header(cells)
     if found is None:
-        raise InputError("no table header found", path=source.path, line=1,
-                         expected="header cells on their own lines (序号 / 一级指标 / 主要任务 / 责任单位 / "
-                         "完成时限) followed by the row number 1")
+        raise InputError(
+            "no table header found",
+            path=source.path,
+            line=1,
+            expected="header cells on their own lines (序号 / 一级指标 / 主要任务 / 责任单位 / "
+            "完成时限) followed by the row number 1",
+        )
     start, stop = found
     header = read_header([c.text for c in cells[start:stop]])
     record = source.record(layout=LAYOUT.name)
@@ -207,13 +215,19 @@ def read(source: Source) -> LedgerRecord:
     task_roles = [c.role for c in header.columns if c.role not in (INDICATOR, NUMBER)]
     if TASK not in task_roles:
         task_roles.insert(0, TASK)
-    tail_roles = task_roles[task_roles.index(TASK) + 1:]
+    tail_roles = task_roles[task_roles.index(TASK) + 1 :]
     raw_rows = _rows(cells[stop:])
     rows = [_split_row(number, body, tail_roles) for number, body in raw_rows]
-    depths = sorted({
-        h.depth for row in rows for c in row.pre if not c.explicit_empty
-        for h in (heading(c.flat),) if h and h.style in _NUMBERED
-    })
+    depths = sorted(
+        {
+            h.depth
+            for row in rows
+            for c in row.pre
+            if not c.explicit_empty
+            for h in (heading(c.flat),)
+            if h and h.style in _NUMBERED
+        }
+    )
     hierarchy = Hierarchy(levels=max(indicator_levels, len(depths)), numbered=depths)
     columns = (Column(role=NUMBER, title="序号"), Column(role=TASK, title="任务")) + tuple(
         Column(role=role, title=role) for role in tail_roles
@@ -233,18 +247,26 @@ def read(source: Source) -> LedgerRecord:
         if task is not None:
             paths.append(path)
         else:
-            record.warnings.append(LedgerWarning(
-                code="row-without-task", en=f"row {row.number.text} has no task text",
-                zh=f"第{row.number.text}行没有任务内容", line=row.number.line,
-            ))
+            record.warnings.append(
+                LedgerWarning(
+                    code="row-without-task",
+                    en=f"row {row.number.text} has no task text",
+                    zh=f"第{row.number.text}行没有任务内容",
+                    line=row.number.line,
+                )
+            )
         for cell in (c for c in row.dropped if not is_debris(c.text)):
-            record.warnings.append(LedgerWarning(
-                code="cell-not-placed", en=f"cell not placed in any column: {cell.flat[:30]}",
-                zh=f"无法归入任何列：{cell.flat[:30]}", line=cell.line,
-            ))
+            record.warnings.append(
+                LedgerWarning(
+                    code="cell-not-placed",
+                    en=f"cell not placed in any column: {cell.flat[:30]}",
+                    zh=f"无法归入任何列：{cell.flat[:30]}",
+                    line=cell.line,
+                )
+            )
     record.tasks = grid_to_tasks(grid)
-    for task, path in zip(record.tasks, paths):
-        task.indicators = _dedupe(path)
+    for task_record, path in zip(record.tasks, paths):
+        task_record.indicators = _dedupe(path)
     record.warnings.extend(header.warnings(line=cells[start].line))
     return record
 

@@ -1,15 +1,17 @@
 """Comma-separated tables (.csv saved from Excel or WPS), read with the csv module into the same
-grid as every other table: one record is one row, an empty cell under a filled one is merged,
-an empty record separates blocks of merges."""
+grid as every other table: one record is one row, an empty record separates blocks of merges.
+A .csv keeps no merged ranges, so an empty cell inherits the one above only in a row that shows
+itself a continuation of a merged block (``table.mark_text_merges``); a row with its own number
+or indicator, or one printing cells of its own, keeps its empty cells empty."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from . import Layout, Source
+from ..model import LedgerRecord
 from .delimited import find_header, header_line, rows_to_grid
-from .model import LedgerRecord
+from .source import Layout, Source
 from .table import grid_to_tasks
 from .text import strip_html
 
@@ -45,7 +47,7 @@ def detect(source: Source) -> float:
     if at is None or any(len(c) > 12 for c in body[at][1]):
         return 0.0
     width = len(body[at][1])
-    after = body[at + 1:]
+    after = body[at + 1 :]
     aligned = sum(1 for _, cells in after if len(cells) == width)
     if len(after) < 2 or aligned < 0.8 * len(after):
         return 0.0

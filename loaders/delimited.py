@@ -2,14 +2,16 @@
 
 One line is one row; a blank line separates blocks of vertically merged cells (a heading may be
 printed on the middle row of its block, and is repeated after page breaks); cells may be wrapped
-in HTML tags; a line with no tab continues the last cell of the row above."""
+in HTML tags; a line with no tab continues the last cell of the row above. Text does not mark
+its merges, so an empty cell inherits the value above only where the layout shows a merged
+block (``table.mark_text_merges``)."""
 
 from __future__ import annotations
 
 from ..errors import InputError
-from . import Layout, Source
-from .model import LedgerRecord
-from .table import Cell, Grid, grid_to_tasks, header_score, merged_rows, read_header
+from ..model import LedgerRecord
+from .source import Layout, Source
+from .table import Cell, Grid, grid_to_tasks, header_score, mark_text_merges, merged_rows, read_header
 from .text import strip_html
 
 DELIMITER = "\t"
@@ -23,8 +25,11 @@ def find_header(rows: list[tuple[int, list[str]]]) -> int | None:
     """Index into ``rows`` of the header: of the rows that name at least two known column roles,
     the one that names the most (a stray line such as 责任单位\t完成时限 above the table does not
     take the header's place), the first of equals."""
-    candidates = [(header_score(cells), -index) for index, (_, cells) in enumerate(rows[:300])
-                  if len(cells) >= 2 and header_score(cells) >= 2]
+    candidates = [
+        (header_score(cells), -index)
+        for index, (_, cells) in enumerate(rows[:300])
+        if len(cells) >= 2 and header_score(cells) >= 2
+    ]
     return -max(candidates)[1] if candidates else None
 
 
@@ -65,15 +70,22 @@ def merged_grid(rows: list[tuple[int, list[str | None]]]) -> tuple[Grid, int] | 
 
 def rows_to_grid(rows: list[tuple[int, list[str] | None]], *, source: Source) -> Grid:
     """A grid from (1-based line, cells) rows of text; ``None`` cells mark a blank line (a
-    block break), an empty cell under a filled one reads as merged."""
+    block break). Which empty cells a merge covers is decided once the rows are known
+    (``table.mark_text_merges``): text prints a merged cell and an empty one alike, so an empty
+    unit or deadline cell inherits only in a row the layout shows to continue a merged block."""
     body = [(n, cells) for n, cells in rows if cells is not None]
     at = find_header(body)
     if at is None:
-        raise InputError("no table header found", path=source.path, line=1,
-                         expected="a header row such as 重点任务 / 贯彻举措 / 牵头单位 / 责任单位")
+        raise InputError(
+            "no table header found",
+            path=source.path,
+            line=1,
+            expected="a header row such as 重点任务 / 贯彻举措 / 牵头单位 / 责任单位",
+        )
     header_line = body[at][0]
     header = read_header(body[at][1])
-    grid = Grid(header=header, block_starts=set())
+    block_starts: set[int] = set()
+    grid = Grid(header=header, block_starts=block_starts)
     width = len(header.columns)
     pending_break = False
     for line, cells in rows:
@@ -89,22 +101,19 @@ def rows_to_grid(rows: list[tuple[int, list[str] | None]], *, source: Source) ->
                     last.text += cells[0]
             continue
         if pending_break and grid.rows:
-            grid.block_starts.add(len(grid.rows))
+            block_starts.add(len(grid.rows))
         pending_break = False
-        row = [Cell(text=text, line=line) if text else None for text in cells[:width]]
+        row = [Cell(text=text, line=line) for text in cells[:width]]
         if len(cells) > width:
             extra = " ".join(c for c in cells[width:] if c)
             if extra and row:
-                row[-1] = Cell(text=((row[-1].text + " ") if row[-1] else "") + extra, line=line)
-        grid.rows.append(row + [None] * (width - len(row)))
-    return grid
+                row[-1] = Cell(text=((row[-1].text + " ") if row[-1].text else "") + extra, line=line)
+        grid.rows.append([*row, *(Cell(text="", line=line) for _ in range(width - len(row)))])
+    return mark_text_merges(grid)
 
 
 def read(source: Source) -> LedgerRecord:
-    rows = [
-        (n, split_row(line) if line.strip() else None)
-        for n, line in enumerate(source.lines, start=1)
-    ]
+    rows = [(n, split_row(line) if line.strip() else None) for n, line in enumerate(source.lines, start=1)]
     grid = rows_to_grid(rows, source=source)
     record = source.record(layout=LAYOUT.name)
     record.tasks = grid_to_tasks(grid)

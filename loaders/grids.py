@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .normalise import key
+from ..analysis.normalise import key
 from .page import article_end, is_page_debris
 from .table import UNKNOWN, column_role
 from .text import strip_html
@@ -41,7 +41,7 @@ class Piece:
 
 
 def bar_cells(lines: list[str]) -> list[Piece]:
-    lines = lines[:article_end(lines)]
+    lines = lines[: article_end(lines)]
     cells: list[Piece] = []
     buffer: list[str] = []
     first = 0
@@ -69,7 +69,7 @@ def bar_cells(lines: list[str]) -> list[Piece]:
 
 
 def paragraph_cells(lines: list[str]) -> list[Piece]:
-    lines = lines[:article_end(lines)]
+    lines = lines[: article_end(lines)]
     cells: list[Piece] = []
     buffer: list[str] = []
     start = 0
@@ -103,9 +103,15 @@ def line_rows(lines: list[str], *, delimiter: str) -> list[tuple[int, list[str] 
     a markdown row (``| a | b |``) and its ``---|---`` separator line are not cells."""
     pattern = DELIMITERS[delimiter]
     rows: list[tuple[int, list[str] | None]] = []
-    lines = lines[:article_end(lines)]
-    header = next((line.strip() for line in lines if _BAR.search(line) and sum(
-        column_role(cell) != UNKNOWN for cell in _BAR.split(line)) >= 2), "")
+    lines = lines[: article_end(lines)]
+    header = next(
+        (
+            line.strip()
+            for line in lines
+            if _BAR.search(line) and sum(column_role(cell) != UNKNOWN for cell in _BAR.split(line)) >= 2
+        ),
+        "",
+    )
     # A markdown table (| a | b |) has outer bars on its header; a table whose edge cells are
     # empty (｜｜text｜unit｜) does not, and there a leading bar closes an empty cell.
     outer = delimiter == "bar" and bool(_BAR.match(header))
@@ -140,8 +146,9 @@ def _chunks(line: str) -> list[tuple[int, str]]:
     """(display column where it starts, text) of each run of text between two spaces or more;
     a Chinese character is two columns wide, as a fixed-width layout prints it."""
     line = line.replace("\t", "    ")
-    return [(sum(_width(ch) for ch in line[:match.start()]), match.group())
-            for match in re.finditer(r"\S+(?: \S+)*", line)]
+    return [
+        (sum(_width(ch) for ch in line[: match.start()]), match.group()) for match in re.finditer(r"\S+(?: \S+)*", line)
+    ]
 
 
 def _aligned(line: str, columns: list[int]) -> list[str]:
@@ -173,8 +180,11 @@ def row_completeness(lines: list[str], *, delimiter: str, first: int, last: int)
     if delimiter == "spaces":
         return 1.0 if any(cells for _, cells in line_rows(lines, delimiter=delimiter)) else 0.0
     pattern = DELIMITERS[delimiter]
-    counts = [len(pattern.findall(lines[n - 1].strip())) for n, cells in line_rows(lines, delimiter=delimiter)
-              if cells is not None and first <= n <= last and any(c.strip() for c in cells)]
+    counts = [
+        len(pattern.findall(lines[n - 1].strip()))
+        for n, cells in line_rows(lines, delimiter=delimiter)
+        if cells is not None and first <= n <= last and any(c.strip() for c in cells)
+    ]
     if not counts:
         return 0.0
     mode = max(set(counts), key=counts.count)

@@ -61,16 +61,16 @@ class Hierarchy:
         texts = [c.flat for c in plain if not c.explicit_empty]
         if slots:
             if len(texts) >= len(slots):
-                values = texts[: len(slots) - 1] + ["".join(texts[len(slots) - 1:])]
+                values = texts[: len(slots) - 1] + ["".join(texts[len(slots) - 1 :])]
                 for slot, value in zip(slots, values):
                     self._set(slot, value)
             elif texts:
                 blank_after = bool(plain) and plain[-1].explicit_empty
-                chosen = slots[: len(texts)] if outer or blank_after else slots[-len(texts):]
+                chosen = slots[: len(texts)] if outer or blank_after else slots[-len(texts) :]
                 for slot, value in zip(chosen, texts):
                     self._set(slot, value)
                 if outer or blank_after:
-                    for slot in slots[len(texts):]:
+                    for slot in slots[len(texts) :]:
                         self.state[slot] = None
             elif plain:
                 self.state[slots[-1]] = None

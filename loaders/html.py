@@ -27,35 +27,98 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from ..analysis.normalise import fold, strip_invisible
 from ..errors import InputError
-from . import Layout, Source
+from ..model import LedgerRecord, LedgerWarning
+from . import limits
 from .delimited import find_header
 from .metadata import extract_metadata
-from .model import LedgerRecord
-from .normalise import fold, strip_invisible
 from .page import is_title
+from .source import Layout, Source
 from .table import Grid, grid_to_tasks, merged_rows, read_header
 
-_BLOCKS = frozenset({
-    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
-    "table", "thead", "tbody", "tfoot", "caption", "section", "article", "main", "blockquote",
-    "pre", "center", "address", "figure", "figcaption", "hr", "form", "fieldset",
-})
+if TYPE_CHECKING:
+    # lxml-stubs do not declare HtmlElement (their lxml.html ``__getattr__`` makes it ``Any``)
+    # and type the parsed tree as plain ``_Element``s, which lack ``text_content``.
+    from lxml.html import HtmlElement
+
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "center",
+        "address",
+        "figure",
+        "figcaption",
+        "hr",
+        "form",
+        "fieldset",
+    }
+)
 _CELLS = frozenset({"td", "th"})
-_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link",
-                        "iframe", "object", "embed", "select", "option", "button", "svg", "map"})
+_INVISIBLE = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "iframe",
+        "object",
+        "embed",
+        "select",
+        "option",
+        "button",
+        "svg",
+        "map",
+    }
+)
 _CHROME_TAGS = frozenset({"nav"})
 _CHROME_WORDS = ("nav", "menu", "footer", "breadcrumb", "crumb", "share", "bdshare")
 _MAX_SPAN = 1000
 _SNIFF = 65536
 _PAGE_TAGS = (b"<html", b"<body", b"<table", b"<!doctype html")
 _FRAGMENT_TAGS = (b"<p>", b"<p ", b"<div", b"<br", b"<tr", b"<td", b"<li", b"<h1", b"<h2", b"<h3")
-_DECLARED = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-             "cp936": "gb18030", "hz-gb-2312": "gb18030"}
+_DECLARED = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "cp936": "gb18030",
+    "hz-gb-2312": "gb18030",
+}
 
 
 # --- bytes and text ---------------------------------------------------------------------------
+
 
 def detect(source: Source) -> float:
     """A page (``<html``, ``<body``, ``<table``) or a fragment of one: block tags opening a
@@ -114,7 +177,7 @@ def page_text(source: Source) -> str:
     return strip_invisible(decode(data, path=source.path)[0])
 
 
-def _parse(source: Source):
+def _parse(source: Source) -> tuple[str, HtmlElement, list[LedgerWarning]]:
     import lxml.html
 
     text = page_text(source)
@@ -122,9 +185,30 @@ def _parse(source: Source):
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:
-        raise InputError(f"cannot parse the page as HTML: {exc}", path=source.path, line=1,
-                         expected="an HTML page", message_zh="无法解析网页") from exc
-    return text, root
+        raise InputError(
+            f"cannot parse the page as HTML: {exc}",
+            path=source.path,
+            line=1,
+            expected="an HTML page",
+            message_zh="无法解析网页",
+        ) from exc
+    return (
+        text,
+        root,
+        [_too_deep(error.line) for error in parser.error_log if error.type_name == "ERR_RESOURCE_LIMIT"][:1],
+    )
+
+
+def _too_deep(line: int) -> LedgerWarning:
+    """libxml2 stops building the tree 256 elements deep: what lies deeper is not on the page
+    zwgk reads."""
+    return LedgerWarning(
+        code="page-too-deep",
+        line=line,
+        en="the page nests its elements more than 256 deep (the HTML parser's limit): the text "
+        "nested deeper than that was not read",
+        zh="网页元素嵌套超过 256 层（HTML 解析器的上限），更深处的文字未读取",
+    )
 
 
 # --- text of elements -------------------------------------------------------------------------
@@ -140,11 +224,11 @@ class _Piece:
     brk: bool = False
 
 
-def _tag(node) -> str | None:
+def _tag(node: HtmlElement) -> str | None:
     return node.tag.lower() if isinstance(node.tag, str) else None
 
 
-def _is_chrome(node) -> bool:
+def _is_chrome(node: HtmlElement) -> bool:
     """Site furniture around the article, said conservatively: nav, a page footer, a header
     outside any article, and elements whose class or id names nav/menu/footer/breadcrumb/share."""
     tag = _tag(node)
@@ -157,23 +241,31 @@ def _is_chrome(node) -> bool:
     return any(token.startswith(_CHROME_WORDS) for token in tokens)
 
 
-def _pieces(element, *, drop_chrome: bool) -> list[_Piece]:
+def _pieces(element: HtmlElement, *, drop_chrome: bool, tally: limits.Tally | None = None) -> list[_Piece]:
+    """The text pieces of ``element``. With ``tally`` (the text of a table's cell), a table
+    nested in it more than ``limits.MAX_TABLE_DEPTH`` - 1 deep is left out and reported there."""
     out: list[_Piece] = []
 
     def text(value: str | None, line: int) -> None:
         if value:
-            flat = " ".join(value.replace("\xa0", " ").split())
+            flat = " ".join(strip_invisible(value).replace("\xa0", " ").split())
             if flat:
                 # A text node that starts or ends with white space keeps one space there.
                 lead = " " if value[:1].isspace() else ""
                 tail = " " if value[-1:].isspace() else ""
                 out.append(_Piece(lead + flat + tail, line))
 
-    def walk(node, line: int) -> None:
+    def walk(node: HtmlElement, line: int, tables: int) -> None:
         tag = _tag(node)
         here = node.sourceline or line
         if tag is None or tag in _INVISIBLE or (drop_chrome and _is_chrome(node)):
             return
+        if tag == "table" and tally is not None:
+            tables += 1
+            if tables >= limits.MAX_TABLE_DEPTH:
+                shown = strip_invisible(" ".join(node.text_content().split()))[: limits.SHOWN_CHARS]
+                tally.left_out(line=line, tables=sum(1 for _ in node.iter("table")), text=shown)
+                return
         if tag == "br":
             out.append(_Piece(_BREAK, here, brk=True))
             return
@@ -182,14 +274,14 @@ def _pieces(element, *, drop_chrome: bool) -> list[_Piece]:
             out.append(_Piece(_BREAK, here, brk=True))
         text(node.text, here)
         for child in node:
-            walk(child, here)
+            walk(child, here, tables)
             text(child.tail, child.sourceline or here)
         if tag in _CELLS:
             out.append(_Piece(" ", here))
         if block:
             out.append(_Piece(_BREAK, here, brk=True))
 
-    walk(element, element.sourceline or 1)
+    walk(element, element.sourceline or 1, 0)
     return out
 
 
@@ -211,12 +303,13 @@ def _lines(pieces: list[_Piece]) -> list[tuple[int, str]]:
     return out
 
 
-def cell_text(cell) -> str:
-    """A cell's text, its blocks and ``<br>`` as line breaks (a nested table a line per row)."""
-    return "\n".join(text for _, text in _lines(_pieces(cell, drop_chrome=False))).strip()
+def cell_text(cell: HtmlElement, *, tally: limits.Tally | None = None) -> str:
+    """A cell's text, its blocks and ``<br>`` as line breaks (a nested table a line per row);
+    with ``tally``, tables nested deeper than ``limits.MAX_TABLE_DEPTH`` are left out."""
+    return "\n".join(text for _, text in _lines(_pieces(cell, drop_chrome=False, tally=tally))).strip()
 
 
-def page_lines(root, count: int) -> list[str]:
+def page_lines(root: HtmlElement, count: int) -> list[str]:
     """The page's visible text, each block on the line of the file where it starts, so that a
     task's line is its line in the page. Blocks that share a line of the file (a page printed
     without line breaks) take the next free lines: numbering then drifts from the file's, but
@@ -235,11 +328,13 @@ def page_lines(root, count: int) -> list[str]:
 
 # --- tables -----------------------------------------------------------------------------------
 
-def _own_rows(table) -> list:
-    return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+
+def _own_rows(table: HtmlElement) -> list[HtmlElement]:
+    rows: list[HtmlElement] = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    return rows
 
 
-def _span(cell, name: str) -> int:
+def _span(cell: HtmlElement, name: str) -> int:
     try:
         value = int((cell.get(name) or "1").strip())
     except ValueError:
@@ -255,25 +350,32 @@ def _fill_covered(cells: list[str | None], covered: dict[int, tuple[int, str | N
         cells.append(value)
 
 
-def table_rows(table) -> list[tuple[int, list[str | None] | None]]:
+def table_rows(table: HtmlElement, *, tally: limits.Tally) -> list[tuple[int, list[str | None] | None]]:
     """(line of the ``<tr>``, cells) per row, spans expanded: ``None`` for a position a rowspan
     covers below its cell (merged: it inherits), "" for an empty cell and for the positions a
     colspan covers to the right of its cell, in its own row and in the rows its rowspan covers
     (the text is the first column's: the columns to its right must not inherit from above).
-    A row with no text at all is ``None`` (a break, as a blank line)."""
+    A row with no text at all is ``None`` (a break, as a blank line). At most
+    ``limits.MAX_COLUMNS`` positions a row, every row counted (``tally``)."""
+    width = limits.MAX_COLUMNS
     rows: list[tuple[int, list[str | None] | None]] = []
     covered: dict[int, tuple[int, str | None]] = {}  # column → (rows still covered, the cell there)
     trs = _own_rows(table)
     for index, tr in enumerate(trs):
         left = len(trs) - index - 1
+        line = tr.sourceline or 1
         cells: list[str | None] = []
         for td in tr:
             if _tag(td) not in _CELLS:
                 continue
             _fill_covered(cells, covered)
             col = len(cells)
-            colspan, rowspan = _span(td, "colspan"), min(_span(td, "rowspan"), left + 1)
-            cells.append(cell_text(td))
+            if col >= width:
+                if td.text_content().strip():
+                    tally.far_cell(line=line)
+                continue
+            colspan, rowspan = min(_span(td, "colspan"), width - col), min(_span(td, "rowspan"), left + 1)
+            cells.append(cell_text(td, tally=tally))
             cells.extend([""] * (colspan - 1))
             if rowspan > 1:
                 for c in range(col, col + colspan):
@@ -281,8 +383,7 @@ def table_rows(table) -> list[tuple[int, list[str | None] | None]]:
         for c in sorted(k for k, (count, _) in covered.items() if count > 0 and k >= len(cells)):
             cells.extend([""] * (c - len(cells)))
             _fill_covered(cells, covered)
-        line = tr.sourceline or 1
-        rows.append((line, cells if any(c for c in cells if c) else None))
+        rows.append((line, tally.row(cells, line=line) if any(c for c in cells if c) else None))
     return rows
 
 
@@ -293,21 +394,35 @@ class _Table:
     header_line: int
     header_index: int
     """The header's index in ``rows`` (every row of a page printed on one line has line 1)."""
+    warnings: list[LedgerWarning]
+    """What reading its rows left out (cells right of the last column, tables nested too deep)."""
 
 
-def _ledger_tables(root) -> tuple[int, list[_Table]]:
-    """The number of tables in the page, and those with a recognised header."""
+def _ledger_tables(source: Source, root: HtmlElement) -> tuple[int, list[_Table]]:
+    """The number of tables in the page, and those with a recognised header. Every table is
+    counted against ``limits.MAX_CELLS`` (the page's tables together too: a table nested in a
+    cell is read as a table of its own as well)."""
     tables = list(root.iter("table"))
+    page = limits.Tally(path=source.path)
     found: list[_Table] = []
     for table in tables:
-        rows = table_rows(table)
+        tally = limits.Tally(path=source.path)
+        rows = table_rows(table, tally=tally)
+        page.covered(tally.cells, line=table.sourceline or 1)
         body = [(i, [c or "" for c in cells]) for i, (_, cells) in enumerate(rows) if cells is not None]
         at = find_header(body)
         if at is None:
             continue
         index = body[at][0]
-        found.append(_Table(rows=rows, header=tuple(fold(c) for c in body[at][1] if c),
-                            header_line=rows[index][0], header_index=index))
+        found.append(
+            _Table(
+                rows=rows,
+                header=tuple(fold(c) for c in body[at][1] if c),
+                header_line=rows[index][0],
+                header_index=index,
+                warnings=tally.finish(),
+            )
+        )
     return len(tables), found
 
 
@@ -332,13 +447,14 @@ def _grid(rows: list[tuple[int, list[str | None] | None]]) -> Grid:
 
 
 def _read_group(source: Source, group: list[_Table]) -> LedgerRecord:
-    rows = group[0].rows[group[0].header_index:]
+    rows = group[0].rows[group[0].header_index :]
     for table in group[1:]:  # the header each part repeats is not a row of the ledger
-        rows.extend(table.rows[table.header_index + 1:])
+        rows.extend(table.rows[table.header_index + 1 :])
     grid = _grid(rows)
     record = source.record(layout=LAYOUT.name)
     record.tasks = grid_to_tasks(grid)
     record.warnings.extend(grid.header.warnings(line=group[0].header_line))
+    record.warnings.extend(w for table in group for w in table.warnings)
     return record
 
 
@@ -360,6 +476,7 @@ def _best_table_reading(source: Source, tables: list[_Table], lines: list[str]) 
 
 
 # --- prose ------------------------------------------------------------------------------------
+
 
 def _text_source(source: Source, lines: list[str]) -> Source:
     """A Source whose text is the page's visible text. ``Source.text``/``lines`` are
@@ -387,7 +504,8 @@ def _read_prose(source: Source, lines: list[str]) -> LedgerRecord | None:
 
 # --- title and metadata -----------------------------------------------------------------------
 
-def _title(root) -> str | None:
+
+def _title(root: HtmlElement) -> str | None:
     """The article's heading when it names the genre, else the part of ``<title>`` that does
     (site names follow it after _ - | ——)."""
     for tag in ("h1", "h2", "h3"):
@@ -406,7 +524,7 @@ def _title(root) -> str | None:
     return None
 
 
-def _apply_page_metadata(record: LedgerRecord, root, lines: list[str]) -> None:
+def _apply_page_metadata(record: LedgerRecord, root: HtmlElement, lines: list[str]) -> None:
     record.title = _title(root)
     first = min((task.line for task in record.tasks), default=None)
     body_start = first - 1 if first else None
@@ -423,10 +541,11 @@ def _apply_page_metadata(record: LedgerRecord, root, lines: list[str]) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
+
 def read(source: Source) -> LedgerRecord:
-    text, root = _parse(source)
+    text, root, too_deep = _parse(source)
     file_lines = text.split("\n")
-    count, tables = _ledger_tables(root)
+    count, tables = _ledger_tables(source, root)
     visible = page_lines(root, len(file_lines))
     record = _best_table_reading(source, tables, file_lines) if tables else None
     if record is None:
@@ -439,11 +558,15 @@ def read(source: Source) -> LedgerRecord:
             what += f", {'none' if count > 1 else 'not one'} with a ledger header"
         what += ", and no numbered key points in its text"
         raise InputError(
-            f"no ledger found: {what}", path=source.path, line=1,
+            f"no ledger found: {what}",
+            path=source.path,
+            line=1,
             expected="a <table> with a header such as 序号/主要任务/牵头单位/责任单位/完成时限, "
-                     "or key points numbered 一、（一）",
-            message_zh="网页中未找到台账：没有带表头的任务表，也没有编号的工作要点")
+            "or key points numbered 一、（一）",
+            message_zh="网页中未找到台账：没有带表头的任务表，也没有编号的工作要点",
+        )
     _apply_page_metadata(record, root, visible)
+    record.warnings.extend(too_deep)
     return record
 
 
@@ -452,5 +575,5 @@ LAYOUT = Layout(
     detect=detect,
     read=read,
     description="web page (HTML): its ledger <table>, rowspan/colspan as merged cells, or its "
-                "key points in prose / 网页中的台账表格或工作要点",
+    "key points in prose / 网页中的台账表格或工作要点",
 )

@@ -20,14 +20,16 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputError
-from . import Layout, Source
-from .model import LedgerRecord, LedgerWarning
+from ..model import LedgerRecord, LedgerWarning
+from .source import Layout, Source
 from .xls import BOOK_STREAMS, OLE2, streams
 
 RTF = b"{\\rtf"
 TIMEOUT = float(os.environ.get("ZWGK_SOFFICE_TIMEOUT", "180"))
-INSTALL = ("install LibreOffice (Debian: apt-get install libreoffice-writer-nogui "
-           "libreoffice-calc-nogui) or save it as .docx/.xlsx")
+INSTALL = (
+    "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui "
+    "libreoffice-calc-nogui) or save it as .docx/.xlsx"
+)
 
 
 def kind(source: Source) -> str | None:
@@ -67,21 +69,40 @@ def convert(source: Source, target: str, workdir: Path) -> Path:
         raise InputError(
             f"{source.path.name} is a legacy office file that zwgk reads by converting it with "
             f"LibreOffice, which is not installed: {INSTALL}",
-            path=source.path, line=1, expected="a .docx/.xlsx file, or LibreOffice (soffice) on PATH",
+            path=source.path,
+            line=1,
+            expected="a .docx/.xlsx file, or LibreOffice (soffice) on PATH",
             message_zh=f"{source.path.name} 需要用 LibreOffice 转换后读取，但未安装 LibreOffice："
-                       "请安装（Debian：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui）"
-                       "或另存为 .docx/.xlsx")
+            "请安装（Debian：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui）"
+            "或另存为 .docx/.xlsx",
+        )
     what = "document" if target == "docx" else "spreadsheet"
     original = workdir / ("input" + _suffix(source, what))
     original.write_bytes(source.data)
     out = workdir / "out"
     out.mkdir()
     profile = workdir / "profile"
-    command = [soffice, "--headless", "--norestore", "--nologo", "--nodefault",
-               f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", target, "--outdir", str(out), str(original)]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, start_new_session=True, cwd=workdir)
+    command = [
+        soffice,
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out),
+        str(original),
+    ]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        cwd=workdir,
+    )
     try:
         _, error = process.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -90,16 +111,23 @@ def convert(source: Source, target: str, workdir: Path) -> Path:
         except ProcessLookupError:
             pass
         process.communicate()
-        raise InputError(f"LibreOffice did not convert the file within {TIMEOUT:.0f} s",
-                         path=source.path, line=1, expected=f"a file LibreOffice converts to .{target}",
-                         message_zh="LibreOffice 转换超时") from None
+        raise InputError(
+            f"LibreOffice did not convert the file within {TIMEOUT:.0f} s",
+            path=source.path,
+            line=1,
+            expected=f"a file LibreOffice converts to .{target}",
+            message_zh="LibreOffice 转换超时",
+        ) from None
     produced = out / f"input.{target}"
     if process.returncode != 0 or not produced.exists():
         said = error.decode("utf-8", "replace").strip().splitlines()[-1:] if error else []
         raise InputError(
             f"LibreOffice could not convert the file to .{target}" + (f": {said[0]}" if said else ""),
-            path=source.path, line=1, expected=f"a file LibreOffice converts to .{target}",
-            message_zh=f"LibreOffice 无法将文件转换为 .{target}")
+            path=source.path,
+            line=1,
+            expected=f"a file LibreOffice converts to .{target}",
+            message_zh=f"LibreOffice 无法将文件转换为 .{target}",
+        )
     return produced
 
 
@@ -128,41 +156,69 @@ def _converted_marks(path: Path) -> tuple[int, int]:
 def read(source: Source) -> LedgerRecord:
     what = kind(source)
     if what is None:
-        raise InputError("not a legacy Word, WPS, RTF or spreadsheet file", path=source.path, line=1,
-                         expected="a .doc, .wps, .rtf or .et file", message_zh="不是旧版 Word/WPS/RTF 文件")
+        raise InputError(
+            "not a legacy Word, WPS, RTF or spreadsheet file",
+            path=source.path,
+            line=1,
+            expected="a .doc, .wps, .rtf or .et file",
+            message_zh="不是旧版 Word/WPS/RTF 文件",
+        )
     target = "docx" if what == "document" else "xlsx"
     with tempfile.TemporaryDirectory(prefix="zwgk-lo-") as tmp:
         produced = convert(source, target, Path(tmp))
         converted = Source(produced)
-        converted.data  # noqa: B018 — read before the folder goes
-        if target == "docx":
-            from .docx import read as read_converted
-            found = _original_marks(source)
-            have = _converted_marks(produced)
-        else:
-            from .xlsx import read as read_converted
-            found, have = None, (0, 0)
-        record = read_converted(converted)
+        try:
+            converted.data  # noqa: B018 — read before the folder goes
+            converted.check_archive()  # within the limits before anything inflates it
+            if target == "docx":
+                from .docx import read as read_converted
+
+                found = _original_marks(source)
+                have = _converted_marks(produced)
+            else:
+                from .xlsx import read as read_converted
+
+                found, have = None, (0, 0)
+            record = read_converted(converted)
+        except InputError as exc:  # said of the file the user named, not of the converted copy
+            raise InputError(
+                f"converted to .{target} by LibreOffice: {exc.reason}",
+                path=source.path,
+                line=exc.line,
+                expected=exc.expected,
+                message_zh=f"经 LibreOffice 转换为 .{target} 后：{exc.reason_zh or exc.reason}",
+            ) from exc
     record.source_path, record.source_file, record.sha256 = source.path, source.path.name, source.sha256
     record.layout = LAYOUT.name
     kind_name = "RTF" if source.data.startswith(RTF) else source.path.suffix.lstrip(".") or "legacy office"
-    record.warnings.insert(0, LedgerWarning(
-        code="converted",
-        en=f"this {kind_name} file was converted to .{target} by LibreOffice and read from that; "
-           f"check the tasks against the original",
-        zh=f"该 {kind_name} 文件已由 LibreOffice 转换为 .{target} 后读取，请与原文件核对"))
+    record.warnings.insert(
+        0,
+        LedgerWarning(
+            code="converted",
+            en=f"this {kind_name} file was converted to .{target} by LibreOffice and read from that; "
+            f"check the tasks against the original",
+            zh=f"该 {kind_name} 文件已由 LibreOffice 转换为 .{target} 后读取，请与原文件核对",
+        ),
+    )
     if found is not None:
         measure, count = found
         got = have[0] if measure == "rows" else have[1]
         if got < count:
-            lost = (f"{count - got} of {count} table rows" if measure == "rows"
-                    else f"about {count - got} of {count} table cells and rows")
-            record.warnings.insert(1, LedgerWarning(
-                code="conversion-lost-rows",
-                en=f"the converted document has fewer table rows than the original shows: {lost} "
-                   "may be missing; save the file as .docx in Word or WPS to read it whole",
-                zh=f"转换后的文档表格行少于原文件（约缺 {count - got} 处），可能有任务缺失；"
-                   "请在 Word 或 WPS 中另存为 .docx"))
+            lost = (
+                f"{count - got} of {count} table rows"
+                if measure == "rows"
+                else f"about {count - got} of {count} table cells and rows"
+            )
+            record.warnings.insert(
+                1,
+                LedgerWarning(
+                    code="conversion-lost-rows",
+                    en=f"the converted document has fewer table rows than the original shows: {lost} "
+                    "may be missing; save the file as .docx in Word or WPS to read it whole",
+                    zh=f"转换后的文档表格行少于原文件（约缺 {count - got} 处），可能有任务缺失；"
+                    "请在 Word 或 WPS 中另存为 .docx",
+                ),
+            )
     return record
 
 
@@ -171,6 +227,6 @@ LAYOUT = Layout(
     detect=detect,
     read=read,
     description="Word 97-2003 / WPS / RTF (.doc/.wps/.rtf/.et) converted by LibreOffice / "
-                "旧版 Word、WPS、RTF 文件（经 LibreOffice 转换）",
+    "旧版 Word、WPS、RTF 文件（经 LibreOffice 转换）",
     magic=(OLE2, RTF),
 )

@@ -23,11 +23,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
+from ..analysis.normalise import fold, key, unglossed
+from ..model import LedgerRecord, LedgerWarning, Overrides
 from ..resources import read_text
-from .model import LedgerRecord, LedgerWarning, Overrides
-from .normalise import fold, key, unglossed
 from .page import article_end, is_page_debris, is_title
 
 _HEAD_LINES = 60
@@ -40,11 +41,12 @@ _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678"
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> dict:
-    return json.loads(read_text("loaders", "page.json"))["metadata"]
+def _vocabulary() -> dict[str, Any]:
+    words: dict[str, Any] = json.loads(read_text("loaders", "page.json"))["metadata"]
+    return words
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(name: str) -> re.Pattern[str]:
     return re.compile(_vocabulary()[name])
 
@@ -77,7 +79,7 @@ _ANY_LABEL = re.compile(r"(?<=\s)[\u4e00-\u9fff]{2,6}\s*[:：]")
 @lru_cache(maxsize=1)
 def _unit() -> re.Pattern[str]:
     """A unit name alone: Chinese characters (brackets allowed), ending as bodies' names end."""
-    return re.compile(rf"^[\u4e00-\u9fff()]{{2,30}}(?:{_vocabulary()['unit_suffix']})$")
+    return re.compile(rf"^[\u4e00-\u9fff()]{{2,30}}(?:{_vocabulary()['issuer_suffix']})$")
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +87,7 @@ def _titled_unit() -> re.Pattern[str]:
     """The unit a title opens with (江门市卫生健康局2021年…, 2021年厦门市财政局政务公开…): a
     name ending as bodies' names end, right before the year or the genre's words."""
     return re.compile(
-        rf"^(?:(?:19|20)\d{{2}}年度?)?(?P<unit>[^\d《》]{{2,30}}?(?:{_vocabulary()['unit_suffix']}))"
+        rf"^(?:(?:19|20)\d{{2}}年度?)?(?P<unit>[^\d《》]{{2,30}}?(?:{_vocabulary()['issuer_suffix']}))"
         r"(?=(?:19|20)\d{2}年|政务公开|政府信息公开|信息公开|第[一二三四1-4]季度|上半年|下半年)"
     )
 
@@ -133,16 +135,19 @@ def _labelled_fields(line: str) -> list[tuple[str, str, bool, bool]]:
     labels = [by_start[at] for at in sorted(by_start)]
     if not labels:
         return []
-    ends = sorted({m.start("label") for m, _ in labels} | {m.start() for m in boundary.finditer(k)}
-                  | {m.start() for m in _ANY_LABEL.finditer(k)})
+    ends = sorted(
+        {m.start("label") for m, _ in labels}
+        | {m.start() for m in boundary.finditer(k)}
+        | {m.start() for m in _ANY_LABEL.finditer(k)}
+    )
     out = []
     for m, colon in labels:
         name = _label_fields()[_WS.sub("", m.group("label"))]
-        begin = m.end() + len(k[m.end():]) - len(k[m.end():].lstrip())
+        begin = m.end() + len(k[m.end() :]) - len(k[m.end() :].lstrip())
         tab = k.find("\t", begin)
         stop = min([e for e in ends if e >= m.end()] + [len(k)] + ([tab] if tab >= 0 else []))
         value = _cells(line[begin:stop])
-        alone = not k[: m.start("label")].strip(_BULLETS) and not k[m.end():].strip(_BULLETS + ":：")
+        alone = not k[: m.start("label")].strip(_BULLETS) and not k[m.end() :].strip(_BULLETS + ":：")
         out.append((name, value, alone, colon))
     return out
 
@@ -176,7 +181,7 @@ def _labelled_issuer(value: str) -> str | None:
 def _doc_number(text: str) -> str | None:
     k = key(text)
     match = _pattern("doc_number").search(k)
-    return _squash(text[match.start():match.end()]) if match else None
+    return _squash(text[match.start() : match.end()]) if match else None
 
 
 def _year_of(text: str) -> int | None:
@@ -194,7 +199,7 @@ def _read_labels(head: list[str], found: _Found) -> None:
                 continue
             if not value and alone:
                 # The value on the next line, unless that line is itself a label.
-                nxt = next((l for l in head[i + 1:i + 3] if l.strip()), "")
+                nxt = next((l for l in head[i + 1 : i + 3] if l.strip()), "")
                 if nxt and not _labelled_fields(nxt) and not is_page_debris(nxt):
                     value = nxt.strip(_BULLETS)
             if not value:
@@ -240,10 +245,10 @@ def _strip_title(line: str) -> tuple[str, str | None]:
     lead, trail = _numbered_title()
     before = lead.match(k, start)
     if before:
-        number, start = _squash(line[before.start("number"):before.end("number")]), before.end()
+        number, start = _squash(line[before.start("number") : before.end("number")]), before.end()
     after = trail.search(k, start)
     if after and after.start() > start:
-        number, end = _squash(line[after.start("number"):after.end("number")]), after.start()
+        number, end = _squash(line[after.start("number") : after.end("number")]), after.start()
     text = line[start:end].strip(_BULLETS)
     if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
         text = text[1:-1]
@@ -263,8 +268,13 @@ def _title_shaped(text: str) -> bool:
 def _fragment(text: str) -> bool:
     """A piece of a title wrapped over lines: short, no sentence, no label, no number label."""
     folded = fold(text)
-    return (0 < len(folded) <= 40 and not re.search(r"[。;:,|]", folded) and not _is_date(text)
-            and not _pattern("numbered").match(folded) and not _pattern("sentence").match(folded))
+    return (
+        0 < len(folded) <= 40
+        and not re.search(r"[。;:,|]", folded)
+        and not _is_date(text)
+        and not _pattern("numbered").match(folded)
+        and not _pattern("sentence").match(folded)
+    )
 
 
 def _wrapped_title(head: list[str], i: int, text: str) -> tuple[str, int, list[str | None]] | None:
@@ -329,8 +339,8 @@ def _read_titles(head: list[str], found: _Found) -> None:
         # A document-sharing mirror names the document by its file: 《…工作要点分工方案.docx》.
         for line in head[:3]:
             match = _pattern("file_name").search(key(line))
-            if match and _title_shaped(line[match.start("name"):match.end("name")]):
-                name = line[match.start("name"):match.end("name")]
+            if match and _title_shaped(line[match.start("name") : match.end("name")]):
+                name = line[match.start("name") : match.end("name")]
                 found.titles.append((_squash(name), name))
                 break
 
@@ -364,7 +374,7 @@ def _signature(lines: list[str], end: int) -> tuple[str | None, int | None] | No
             continue
         units = []
         year = None
-        for line in lines[i + 1:stop]:
+        for line in lines[i + 1 : stop]:
             if not line.strip():
                 continue
             if _is_unit(line) and len(units) < _SIGNATURE_UNITS and year is None:
@@ -396,7 +406,7 @@ def _unit_in_title(title: str) -> str | None:
     match = _titled_unit().match(key(plain))
     if not match:
         return None
-    unit = plain[match.start("unit"):match.end("unit")]
+    unit = plain[match.start("unit") : match.end("unit")]
     return unit if _is_unit(unit) and "关于" not in key(unit) else None
 
 
@@ -477,18 +487,29 @@ def apply_metadata(record: LedgerRecord, *, lines: list[str], overrides: Overrid
                 record.jurisdiction = place.name
                 break
     if record.year is None:
-        record.warnings.append(LedgerWarning(
-            code="year-unknown", en="year unknown: give it with --year", zh="未识别年度，可用 --year 指定",
-        ))
+        record.warnings.append(
+            LedgerWarning(
+                code="year-unknown",
+                en="year unknown: give it with --year",
+                zh="未识别年度，可用 --year 指定",
+            )
+        )
     if record.jurisdiction is None:
-        record.warnings.append(LedgerWarning(
-            code="jurisdiction-unknown", en="jurisdiction unknown: give it with --jurisdiction",
-            zh="未识别行政区域，可用 --jurisdiction 指定",
-        ))
+        record.warnings.append(
+            LedgerWarning(
+                code="jurisdiction-unknown",
+                en="jurisdiction unknown: give it with --jurisdiction",
+                zh="未识别行政区域，可用 --jurisdiction 指定",
+            )
+        )
     if record.issuer is None:
-        record.warnings.append(LedgerWarning(
-            code="issuer-unknown", en="issuer unknown: give it with --issuer", zh="未识别发文单位，可用 --issuer 指定",
-        ))
+        record.warnings.append(
+            LedgerWarning(
+                code="issuer-unknown",
+                en="issuer unknown: give it with --issuer",
+                zh="未识别发文单位，可用 --issuer 指定",
+            )
+        )
 
 
 def _str(value: str | int | None) -> str | None:

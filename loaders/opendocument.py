@@ -5,35 +5,55 @@ Tables: ``table:table-row``/``table:table-cell``; a ``table:covered-table-cell``
 cell spanning rows or columns covers) is a covered cell (``None``) and the only kind that
 inherits, an empty cell is ``""``. Repeated cells and rows (``number-columns-repeated``,
 ``number-rows-repeated``) are expanded, but repeated empty cells at the end of a row and repeated
-empty rows are not materialised (a sheet's 16 384 empty columns). Paragraphs (``text:p``) and
-``text:line-break`` are line breaks in a cell. In a text document the paragraphs outside tables
-give the title, and when there is no ledger table they are read as prose (numbered key points)."""
+empty rows are not materialised (a sheet's 16 384 empty columns); cells right of
+``limits.MAX_COLUMNS`` are not read, and every cell, repeats included, is counted against
+``limits.MAX_CELLS`` before it is materialised (``limits.Tally``). Paragraphs (``text:p``) and
+``text:line-break`` are line breaks in a cell; a table nested in a cell gives its text to the
+cell, down to ``limits.MAX_TABLE_DEPTH`` tables deep (deeper ones are not read, with a
+warning). In a text document the paragraphs outside tables give the title, and when there is
+no ledger table they are read as prose (numbered key points).
+
+The file is checked against the ZIP limits before ``content.xml`` is inflated
+(``limits.check_archive``) and parsed with libxml2's own limits on depth and node size; entity
+references are never resolved (the text around them is kept, with a warning); zero-width and
+bidi control characters are removed from every cell and paragraph."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from ..analysis.normalise import strip_invisible
 from ..errors import InputError
-from . import Layout, Source
+from ..model import LedgerRecord
+from . import limits
 from .docx import add_sheet
-from .model import LedgerRecord
+from .source import Layout, Source
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
 }
-_T = "{%s}" % _NS["table"]
-_X = "{%s}" % _NS["text"]
-_O = "{%s}" % _NS["office"]
+_T = "{" + _NS["table"] + "}"
+_X = "{" + _NS["text"] + "}"
+_O = "{" + _NS["office"] + "}"
 SPREADSHEET = "application/vnd.oasis.opendocument.spreadsheet"
 TEXT = "application/vnd.oasis.opendocument.text"
-MAX_COLUMNS = 1024
-"""Columns a row may expand to: a ledger has a dozen; the rest is a sheet's empty width."""
-MAX_ROWS = 100_000
 _ROW_GROUPS = {f"{_T}table-header-rows", f"{_T}table-rows", f"{_T}table-row-group"}
 _SKIP = {f"{_O}annotation", f"{_X}note", f"{_X}tracked-changes", f"{_X}bookmark-start"}
+_CELLS = (f"{_T}table-cell", f"{_T}covered-table-cell")
+
+
+MIMETYPE_BYTES = 100
+"""The ``mimetype`` member names a media type of a few dozen bytes, stored uncompressed (ODF 1.2
+Part 3, 3.3); one that is larger or compressed otherwise is not read at all here, before the
+archive is checked (``limits.check_archive``): a few KB of bzip2 inflate to gigabytes."""
 
 
 def mimetype(source: Source) -> str | None:
@@ -41,10 +61,12 @@ def mimetype(source: Source) -> str | None:
         return None
     try:
         archive = zipfile.ZipFile(io.BytesIO(source.data))
-        if "mimetype" not in archive.namelist():
+        info = archive.getinfo("mimetype")
+        if info.compress_type not in limits.ZIP_METHODS or info.file_size > MIMETYPE_BYTES:
             return None
-        return archive.read("mimetype").decode("ascii", "replace").strip()
-    except (zipfile.BadZipFile, KeyError, OSError):
+        with archive.open(info) as member:
+            return member.read(MIMETYPE_BYTES).decode("ascii", "replace").strip()
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError, EOFError):
         return None
 
 
@@ -52,60 +74,87 @@ def detect(source: Source) -> float:
     return 0.95 if mimetype(source) in (SPREADSHEET, TEXT) else 0.0
 
 
-def _repeat(element, name: str) -> int:
+def _repeat(element: _Element, name: str) -> int:
     try:
         return max(1, int(element.get(f"{_T}{name}", "1")))
     except ValueError:
         return 1
 
 
-def _inline(element, parts: list[str]) -> None:
-    """The text of a paragraph's content: spans, links, spaces (text:s), tabs, line breaks."""
-    if element.text:
+def _inline(element: _Element, parts: list[str], *, tally: limits.Tally) -> None:
+    """The text of a paragraph's content: spans, links, spaces (text:s), tabs, line breaks; an
+    entity reference is left out (``tally``) and the text after it kept."""
+    from lxml import etree
+
+    if element.text and element.tag is not etree.Entity:
         parts.append(element.text)
     for child in element:
         tag = child.tag
-        if tag in _SKIP:
+        if tag is etree.Entity:
+            tally.entity(child.name)  # type: ignore[attr-defined]  # an _Entity; lxml-stubs have no such class
+        elif not isinstance(tag, str) or tag in _SKIP:
             pass
         elif tag == f"{_X}s":
-            parts.append(" " * max(1, int(child.get(f"{_X}c", "1") or 1)))
+            try:
+                spaces = int(child.get(f"{_X}c", "1") or 1)
+            except ValueError:
+                spaces = 1
+            parts.append(" " * min(max(1, spaces), limits.MAX_CELL_CHARS))
         elif tag == f"{_X}tab":
             parts.append(" ")
         elif tag == f"{_X}line-break":
             parts.append("\n")
         else:
-            _inline(child, parts)
+            _inline(child, parts, tally=tally)
         if child.tail:
             parts.append(child.tail)
 
 
-def _block_lines(element) -> list[str]:
-    """The lines of a cell or a section: paragraphs and headings, lists, nested tables (a row
-    per line, its cells separated by spaces)."""
+def _paragraph(element: _Element, *, tally: limits.Tally) -> str:
+    parts: list[str] = []
+    _inline(element, parts, tally=tally)
+    return strip_invisible("".join(parts))
+
+
+def _block_lines(element: _Element, *, depth: int, line: int, tally: limits.Tally) -> list[str]:
+    """The lines of a cell (of a table ``depth`` deep) or a section: paragraphs and headings,
+    lists, nested tables (a row per line, its cells separated by spaces) down to
+    ``limits.MAX_TABLE_DEPTH``."""
     lines: list[str] = []
     for child in element:
         tag = child.tag
         if tag in (f"{_X}p", f"{_X}h"):
-            parts: list[str] = []
-            _inline(child, parts)
-            lines.extend("".join(parts).split("\n"))
+            lines.extend(_paragraph(child, tally=tally).split("\n"))
         elif tag == f"{_T}table":
-            for cells in _table_rows(child):
-                line = " ".join(c.replace("\n", " ").strip() for c in cells if c)
-                if line:
-                    lines.append(line)
-        elif tag in _SKIP:
+            if depth + 1 > limits.MAX_TABLE_DEPTH:
+                _left_out(child, line=line, tally=tally)
+                continue
+            for _, cells in _table_rows(child, line=line, depth=depth + 1, tally=tally):
+                text = " ".join(c.replace("\n", " ").strip() for c in cells if c)
+                if text:
+                    lines.append(text)
+        elif tag in _SKIP or not isinstance(tag, str):
             continue
         else:
-            lines.extend(_block_lines(child))
+            lines.extend(_block_lines(child, depth=depth, line=line, tally=tally))
     return lines
 
 
-def _cell_text(cell) -> str:
-    return "\n".join(line.strip() for line in _block_lines(cell) if line.strip())
+def _left_out(table: _Element, *, line: int, tally: limits.Tally) -> None:
+    """``table`` (and the tables inside it) not read, in the row at ``line``."""
+    shown = ""
+    for text in table.itertext(f"{_X}p", f"{_X}span", f"{_X}h"):
+        shown += text  # type: ignore[operator]  # lxml-stubs type itertext as str | bytes; it is str
+        if len(shown) >= limits.SHOWN_CHARS:
+            break
+    tally.left_out(line=line, tables=sum(1 for _ in table.iter(f"{_T}table")), text=strip_invisible(shown))
 
 
-def _rows(table):
+def _cell_text(cell: _Element, *, depth: int, line: int, tally: limits.Tally) -> str:
+    return "\n".join(text.strip() for text in _block_lines(cell, depth=depth, line=line, tally=tally) if text.strip())
+
+
+def _rows(table: _Element) -> Iterator[_Element]:
     for child in table:
         if child.tag == f"{_T}table-row":
             yield child
@@ -113,48 +162,61 @@ def _rows(table):
             yield from _rows(child)
 
 
-def _table_rows(table) -> list[list[str | None]]:
-    """A table's rows on its grid: ``None`` for covered cells, repeats expanded (capped)."""
-    out: list[list[str | None]] = []
+def _table_rows(
+    table: _Element, *, line: int, tally: limits.Tally, depth: int = 1
+) -> list[tuple[int, list[str | None]]]:
+    """(line, cells) per row of a table on its grid: ``None`` for covered cells, repeats
+    expanded once counted (``tally``), at most ``limits.MAX_COLUMNS`` cells a row. The rows of a
+    ledger's table (``depth`` 1) are numbered from ``line``; the rows of a nested table all
+    have ``line``, the line of the row it is nested in."""
+    width = limits.MAX_COLUMNS
+    out: list[tuple[int, list[str | None]]] = []
     for tr in _rows(table):
+        here = line + len(out) if depth == 1 else line
         cells: list[str | None] = []
-        pending: list[str | None] = []  # empty cells not yet known to be followed by content
+        pending = 0  # empty cells not yet known to be followed by content
         for tc in tr:
-            if tc.tag not in (f"{_T}table-cell", f"{_T}covered-table-cell"):
+            if tc.tag not in _CELLS:
                 continue
             count = _repeat(tc, "number-columns-repeated")
-            value = None if tc.tag == f"{_T}covered-table-cell" else _cell_text(tc)
+            value = None if tc.tag == f"{_T}covered-table-cell" else _cell_text(tc, depth=depth, line=here, tally=tally)
             if value == "":
-                pending.extend([""] * min(count, MAX_COLUMNS))
+                pending = min(pending + count, width)
                 continue
-            cells.extend(pending)
-            pending = []
-            cells.extend([value] * min(count, MAX_COLUMNS))
-            if len(cells) >= MAX_COLUMNS:
-                break
-        cells = cells[:MAX_COLUMNS]
+            if len(cells) + pending >= width:
+                if value:
+                    tally.far_cell(line=here)
+                continue
+            cells.extend([""] * pending)
+            pending = 0
+            cells.extend([value] * min(count, width - len(cells)))
         repeat = _repeat(tr, "number-rows-repeated")
         if not any(c for c in cells):
             repeat = 1  # repeated empty (or only covered) rows: one stands for all
-        out.extend([list(cells) for _ in range(min(repeat, MAX_ROWS - len(out)))])
-        if len(out) >= MAX_ROWS:
-            break
+        cells = tally.row(cells, line=here, repeat=repeat)
+        for _ in range(repeat):
+            out.append((line + len(out) if depth == 1 else line, list(cells)))
     return out
 
 
-def _content(source: Source):
+def _content(source: Source) -> _Element:
     from lxml import etree
 
+    source.check_archive()
     try:
         archive = zipfile.ZipFile(io.BytesIO(source.data))
         data = archive.read("content.xml")
-        return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, huge_tree=True))
+        return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except Exception as exc:  # a damaged archive or XML
-        raise InputError(f"cannot open the OpenDocument file: {exc}", path=source.path,
-                         expected="an .ods or .odt document", message_zh="无法打开 OpenDocument 文件") from exc
+        raise InputError(
+            f"cannot open the OpenDocument file: {exc}",
+            path=source.path,
+            expected="an .ods or .odt document",
+            message_zh="无法打开 OpenDocument 文件",
+        ) from exc
 
 
-def _tables(element, *, inside: bool = False):
+def _tables(element: _Element, *, inside: bool = False) -> Iterator[_Element]:
     """The tables of a document body that are not nested in another table."""
     for child in element:
         if child.tag == f"{_T}table":
@@ -163,18 +225,16 @@ def _tables(element, *, inside: bool = False):
             yield from _tables(child)
 
 
-def _paragraphs(element) -> list[str]:
+def _paragraphs(element: _Element, *, tally: limits.Tally) -> list[str]:
     """The lines of a text document outside its tables."""
     lines: list[str] = []
     for child in element:
         if child.tag in (f"{_X}p", f"{_X}h"):
-            parts: list[str] = []
-            _inline(child, parts)
-            lines.extend(l.strip() for l in "".join(parts).split("\n"))
-        elif child.tag == f"{_T}table" or child.tag in _SKIP:
+            lines.extend(line.strip() for line in _paragraph(child, tally=tally).split("\n"))
+        elif child.tag == f"{_T}table" or child.tag in _SKIP or not isinstance(child.tag, str):
             continue
         elif child.tag.startswith(_X) or child.tag.startswith(_O):
-            lines.extend(_paragraphs(child))
+            lines.extend(_paragraphs(child, tally=tally))
     return lines
 
 
@@ -188,19 +248,23 @@ def read(source: Source) -> LedgerRecord:
     record = source.record(layout=LAYOUT.name)
     if doc is None:
         return record
-    paragraphs = _paragraphs(doc) if kind == TEXT else []
+    tally = limits.Tally(path=source.path)
+    paragraphs = _paragraphs(doc, tally=tally) if kind == TEXT else []
     if paragraphs:
         record.title = next((p for p in paragraphs if is_title(p)), None)
-    ordinal = 0
+    ordinal = 1
     for table in _tables(doc):
         name = table.get(f"{_T}name", "")
-        rows = []
-        for cells in _table_rows(table):
-            ordinal += 1
-            rows.append((ordinal, cells))
-        add_sheet(record, rows, sheet=name if kind == SPREADSHEET and name else None)
+        sheet = name if kind == SPREADSHEET and name else None
+        rows = _table_rows(table, line=ordinal, tally=tally)
+        ordinal += len(rows)
+        add_sheet(record, rows, sheet=sheet)
+        record.warnings.extend(tally.finish(sheet=sheet))
     if not record.tasks and kind == TEXT and paragraphs:
-        return _prose(source, paragraphs, record)
+        prose = _prose(source, paragraphs, record)
+        prose.warnings.extend(tally.finish())
+        return prose
+    record.warnings.extend(tally.finish())
     return record
 
 

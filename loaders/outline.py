@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .normalise import key
+from ..analysis.normalise import key
 
 _CN = "一二三四五六七八九十百零〇"
 # (style, depth, pattern). Order matters: the first pattern that matches wins.
 OUTLINE_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("chapter", 0, re.compile(rf"^第[{_CN}\d]+[部分章篇]\s*")),
+    ("chapter", 0, re.compile(rf"^第[{_CN}\d]+(?:部分|章|篇)\s*")),
     ("cn", 1, re.compile(rf"^([{_CN}]+)\s*[、.．]\s*")),
     ("paren-cn", 2, re.compile(rf"^[（(〔]\s*([{_CN}]+)\s*[）)〕]\s*[、.．]?\s*")),
     ("arabic", 3, re.compile(r"^(\d{1,3})\s*(?:[、.．](?!\d)|\s+(?=\D))\s*")),
@@ -45,7 +45,7 @@ def heading(text: str) -> Heading | None:
                 label = f"（{label}）"
             elif style == "paren-arabic":
                 label = f"（{label}）"
-            return Heading(style=style, depth=depth, label=label, rest=stripped[match.end():])
+            return Heading(style=style, depth=depth, label=label, rest=stripped[match.end() :])
     return None
 
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
+from ..analysis.normalise import fold
 from ..resources import read_text
-from .normalise import fold
 
 _MAX_TITLE = 70
 
 
 @lru_cache(maxsize=1)
-def _words() -> dict:
-    return json.loads(read_text("loaders", "page.json"))
+def _words() -> dict[str, Any]:
+    words: dict[str, Any] = json.loads(read_text("loaders", "page.json"))
+    return words
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +28,7 @@ def _debris() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in _words()["debris"]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(name: str) -> re.Pattern[str]:
     return re.compile(_words()[name])
 

@@ -45,15 +45,27 @@ import bisect
 import copy
 import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from ..analysis.normalise import strip_invisible
 from ..errors import InputError
-from . import Layout, Source
+from ..model import LedgerRecord, LedgerWarning
+from . import limits
 from .delimited import find_header, merged_grid
 from .metadata import extract_metadata
-from .model import LedgerRecord, LedgerWarning
 from .page import is_title
+from .source import Layout, Source
 from .table import grid_to_tasks, is_units
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
+    from pdfplumber.pdf import PDF
+    from pdfplumber.table import Table
+
+_Char = dict[str, Any]
+"""A character as pdfplumber gives it (``page.chars``): x0, x1, top, bottom, size, text, upright…."""
 
 PAGE_LINES = 1000
 """A row's line is page × PAGE_LINES + its row index on the page."""
@@ -65,7 +77,7 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-_/%]*")
 # ------------------------------------------------------------------------------------ lines
 @dataclass
 class _Line:
-    chars: list[dict]
+    chars: list[_Char]
     text: str = ""
     x0: float = 0.0
     x1: float = 0.0
@@ -76,12 +88,16 @@ class _Line:
         pieces: list[str] = []
         last = None
         for char in self.chars:
-            if last is not None and char["x0"] - last["x1"] > 0.3 * max(last["size"], 1) \
-                    and not last["text"].isspace() and not char["text"].isspace():
+            if (
+                last is not None
+                and char["x0"] - last["x1"] > 0.3 * max(last["size"], 1)
+                and not last["text"].isspace()
+                and not char["text"].isspace()
+            ):
                 pieces.append(" ")
             pieces.append(char["text"])
             last = char
-        self.text = "".join(pieces).rstrip()
+        self.text = strip_invisible("".join(pieces)).rstrip()
         visible = [c for c in self.chars if not c["text"].isspace()] or self.chars
         self.x0 = min(c["x0"] for c in visible)
         self.x1 = max(c["x1"] for c in visible)
@@ -96,16 +112,17 @@ class _Line:
         match = _ASCII_WORD.match(self.text.lstrip())
         count = len(match.group(0)) if match else 1
         run = visible[:count]
-        return run[-1]["x1"] - run[0]["x0"]
+        width: float = run[-1]["x1"] - run[0]["x0"]
+        return width
 
 
-def _lines(chars: list[dict]) -> list[_Line]:
+def _lines(chars: list[_Char]) -> list[_Line]:
     """Characters grouped into lines: by baseline position, top to bottom."""
     chars = [c for c in chars if c.get("upright", True) and c["text"]]
     if not chars:
         return []
     chars.sort(key=lambda c: (round(c["bottom"], 1), c["x0"]))
-    groups: list[list[dict]] = []
+    groups: list[list[_Char]] = []
     for char in chars:
         if groups:
             ref = groups[-1][-1]
@@ -124,7 +141,7 @@ def _unit_lines(before: _Line, line: _Line) -> bool:
     return is_units(before.text) and is_units(line.text)
 
 
-def _join(lines: list[_Line], right: float, *, keep=_unit_lines) -> str:
+def _join(lines: list[_Line], right: float, *, keep: Callable[[_Line, _Line], bool] = _unit_lines) -> str:
     """Lines joined: a full line (the next one's first word would not fit before ``right``)
     continues on the next line; other breaks are kept. ``keep(before, line)`` forces a break."""
     out = ""
@@ -134,8 +151,7 @@ def _join(lines: list[_Line], right: float, *, keep=_unit_lines) -> str:
             wrapped = before.x1 + line.first_token_width() > right - 0.5 and not keep(before, line)
             if not wrapped:
                 out += "\n"
-            elif out[-1:].isascii() and out[-1:].isalnum() and line.text[:1].isascii() \
-                    and line.text[:1].isalnum():
+            elif out[-1:].isascii() and out[-1:].isalnum() and line.text[:1].isascii() and line.text[:1].isalnum():
                 out += " "
         out += line.text.strip()
     return out
@@ -165,7 +181,7 @@ def _edges(values: list[float]) -> list[float]:
     return out
 
 
-def _read_table(table, chars: list[dict], page_number: int, first_index: int) -> _Table:
+def _read_table(table: Table, chars: list[_Char], page_number: int, first_index: int) -> _Table:
     cells = [c for c in table.cells if c[2] - c[0] > 0.5 and c[3] - c[1] > 0.5]
     xs = _edges([c[0] for c in cells])
     ys = _edges([c[1] for c in cells])
@@ -181,7 +197,7 @@ def _read_table(table, chars: list[dict], page_number: int, first_index: int) ->
                 origin[(r, c)] = index
         for c in range(c0 + 1, max(c1, c0 + 1)):
             grid[r0][c] = ""  # spanned to the right: an empty cell of the same row
-    inside: dict[int, list[dict]] = {}
+    inside: dict[int, list[_Char]] = {}
     for char in chars:
         mx, my = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
         r = bisect.bisect_right(ys, my) - 1
@@ -195,20 +211,26 @@ def _read_table(table, chars: list[dict], page_number: int, first_index: int) ->
     pads = [line[0].x0 - cells[index][0] for index, line in lines_of.items() if line]
     pad = max(0.0, min(pads)) if pads else 2.0
     parts: dict[tuple[int, int], tuple[list[_Line], float]] = {}
-    for index, (x0, top, x1, bottom) in enumerate(cells):
+    for index, (x0, top, x1, _bottom) in enumerate(cells):
         r0 = bisect.bisect_left(ys, top - 1.0)
         c0 = bisect.bisect_left(xs, x0 - 1.0)
         parts[(r0, c0)] = (lines_of.get(index, []), x1 - pad)
         grid[r0][c0] = _join(*parts[(r0, c0)])
     x_right = max(c[2] for c in cells)
-    return _Table(page=page_number, top_line=first_index, columns=[*xs, x_right], rows=grid,
-                  lines=[page_number * PAGE_LINES + first_index + i for i in range(len(grid))],
-                  parts=parts, bottom=table.bbox[3], top=table.bbox[1])
+    return _Table(
+        page=page_number,
+        top_line=first_index,
+        columns=[*xs, x_right],
+        rows=grid,
+        lines=[page_number * PAGE_LINES + first_index + i for i in range(len(grid))],
+        parts=parts,
+        bottom=table.bbox[3],
+        top=table.bbox[1],
+    )
 
 
 def _aligned(a: _Table, b: _Table) -> bool:
-    return len(a.columns) == len(b.columns) and all(
-        abs(x - y) <= ALIGN for x, y in zip(a.columns, b.columns))
+    return len(a.columns) == len(b.columns) and all(abs(x - y) <= ALIGN for x, y in zip(a.columns, b.columns))
 
 
 def _norm(cells: list[str | None]) -> list[str]:
@@ -266,7 +288,7 @@ def _continue(block: _Block, table: _Table) -> None:
     block.add(table, skip)
 
 
-def _tables(pdf) -> tuple[list[_Block], list[LedgerWarning]]:
+def _tables(pdf: PDF) -> tuple[list[_Block], list[LedgerWarning]]:
     blocks: list[_Block] = []
     warnings: list[LedgerWarning] = []
     current: _Block | None = None
@@ -280,8 +302,13 @@ def _tables(pdf) -> tuple[list[_Block], list[LedgerWarning]]:
             index += len(read.rows)
             read.page_height = float(page.height)
             previous = current.last if current is not None else None
-            if (position == 0 and previous is not None and previous.page == page_number - 1
-                    and _aligned(previous, read)):
+            if (
+                position == 0
+                and current is not None
+                and previous is not None
+                and previous.page == page_number - 1
+                and _aligned(previous, read)
+            ):
                 _continue(current, read)
                 continue
             rows = [(line, cells) for line, cells in zip(read.lines, read.rows)]
@@ -289,11 +316,15 @@ def _tables(pdf) -> tuple[list[_Block], list[LedgerWarning]]:
             if at is None:
                 current = None
                 if any(c for cells in read.rows for c in cells):
-                    warnings.append(LedgerWarning(
-                        code="pdf-table-without-header", line=read.lines[0],
-                        en=f"the table on page {page_number} has no recognised header row: "
-                           "its rows were not read as tasks",
-                        zh=f"第 {page_number} 页的表格没有可识别的表头，未读取其中的行"))
+                    warnings.append(
+                        LedgerWarning(
+                            code="pdf-table-without-header",
+                            line=read.lines[0],
+                            en=f"the table on page {page_number} has no recognised header row: "
+                            "its rows were not read as tasks",
+                            zh=f"第 {page_number} 页的表格没有可识别的表头，未读取其中的行",
+                        )
+                    )
                 continue
             current = _Block(header_at=at)
             current.add(read)
@@ -302,11 +333,11 @@ def _tables(pdf) -> tuple[list[_Block], list[LedgerWarning]]:
 
 
 # ------------------------------------------------------------------------------------ prose
-def _page_text(page) -> list[_Line]:
+def _page_text(page: Page) -> list[_Line]:
     return _lines(page.chars)
 
 
-def _prose_text(pages_read) -> str:
+def _prose_text(pages_read: Iterable[Page]) -> str:
     from .outline import heading
 
     pages: list[str] = []
@@ -320,24 +351,40 @@ def _prose_text(pages_read) -> str:
 
 
 # -------------------------------------------------------------------------------------- read
-def _open(source: Source):
+def _open(source: Source) -> PDF:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(io.BytesIO(source.data))
-        pdf.pages  # noqa: B018 — parses the page tree: a damaged file fails here
+        pages = len(pdf.pages)  # parses the page tree: a damaged file fails here
     except Exception as exc:  # pdfminer raises many types for a damaged file
         cause = getattr(exc, "args", [None])[0] if type(exc).__name__ == "PdfminerException" else exc
         if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
             raise InputError(
-                "the PDF is protected by a password: remove the password (or print it to a new "
-                "PDF) and load it again", path=source.path, line=1,
+                "the PDF is protected by a password: remove the password (or print it to a new PDF) and load it again",
+                path=source.path,
+                line=1,
                 expected="a PDF without an open password",
-                message_zh="PDF 文件受密码保护：请去除密码后再加载") from exc
-        raise InputError(f"cannot open the PDF: {type(cause).__name__}: {cause}".rstrip(": "),
-                         path=source.path, line=1, expected="a PDF document",
-                         message_zh="无法打开 PDF 文件（文件可能已损坏）") from exc
+                message_zh="PDF 文件受密码保护：请去除密码后再加载",
+            ) from exc
+        raise InputError(
+            f"cannot open the PDF: {type(cause).__name__}: {cause}".rstrip(": "),
+            path=source.path,
+            line=1,
+            expected="a PDF document",
+            message_zh="无法打开 PDF 文件（文件可能已损坏）",
+        ) from exc
+    if pages > limits.MAX_PDF_PAGES:
+        pdf.close()
+        raise InputError(
+            f"the PDF has {pages:,} pages, more than any ledger (limit {limits.MAX_PDF_PAGES:,}, "
+            "set ZWGK_MAX_PDF_PAGES to change it)",
+            path=source.path,
+            line=1,
+            expected=f"a PDF of at most {limits.MAX_PDF_PAGES:,} pages",
+            message_zh=f"PDF 共 {pages:,} 页，超出上限（{limits.MAX_PDF_PAGES:,} 页，可用 ZWGK_MAX_PDF_PAGES 调整）",
+        )
     return pdf
 
 
@@ -355,19 +402,26 @@ def _read(source: Source) -> LedgerRecord:
         try:
             has_chars = any(page.chars for page in pdf.pages)
         except Exception as exc:
-            raise InputError(f"cannot open the PDF: {type(exc).__name__}: {exc}", path=source.path,
-                             line=1, expected="a PDF document",
-                             message_zh="无法打开 PDF 文件（文件可能已损坏）") from exc
+            raise InputError(
+                f"cannot open the PDF: {type(exc).__name__}: {exc}",
+                path=source.path,
+                line=1,
+                expected="a PDF document",
+                message_zh="无法打开 PDF 文件（文件可能已损坏）",
+            ) from exc
         if not has_chars:
             images = sum(len(page.images) for page in pdf.pages)
             what = "a scanned PDF (pages of images)" if images else "a PDF"
             raise InputError(
                 f"this is {what} without a text layer: zwgk does not read text in images (OCR is "
                 "not supported); load the ledger as text, .docx or .xlsx, or a PDF exported "
-                "from a document", path=source.path, line=1,
+                "from a document",
+                path=source.path,
+                line=1,
                 expected="a PDF with text (exported from Word, WPS or Excel)",
                 message_zh="这是没有文字层的扫描版 PDF，不支持文字识别（OCR）：请提供文本、Word、Excel "
-                           "或由文档导出的 PDF")
+                "或由文档导出的 PDF",
+            )
         blocks, warnings = _tables(pdf)
         prose = _prose_text(pdf.pages if not blocks else pdf.pages[:1])
     finally:

@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..analysis.normalise import fold, key
 from ..errors import InputError
-from . import Layout, Source
-from .model import LedgerRecord, LedgerWarning, Role, TaskRecord, UnitCell
-from .normalise import fold, key
+from ..model import LedgerRecord, LedgerWarning, Role, TaskRecord, UnitCell
 from .outline import heading
 from .page import article_end, ends_notice, is_not_task_heading, is_page_debris, is_title
+from .source import Layout, Source
 from .stream import looks_like_units
-from .table import _word_pattern, cell_words, is_debris, join_cjk
+from .table import cell_words, is_debris, join_cjk, unit_patterns
 
 _ITEM_STYLES = {"chapter", "cn", "paren-cn", "arabic", "paren-arabic", "circled"}
 _SECTION_STYLES = {"chapter", "cn"}
@@ -41,8 +41,8 @@ class _Node:
     line: int
     end_line: int
     text: list[str] = field(default_factory=list)
-    children: list["_Node"] = field(default_factory=list)
-    parent: "_Node | None" = None
+    children: list[_Node] = field(default_factory=list)
+    parent: _Node | None = None
     framing: bool = False
 
 
@@ -54,14 +54,17 @@ def _split_inline(line: str) -> list[str]:
     pieces, rest, number = [], line.strip(), int(found.label)
     while True:
         k = key(rest)
-        pattern = (rf"(?<=[。；;！!？?])\s*(?:{number + 1}\s*[、.．](?!\d)|[（(]{number + 1}[）)])"
-                   if found.style == "arabic" else rf"(?<=[。；;！!？?])\s*[（(]{number + 1}[）)]")
+        pattern = (
+            rf"(?<=[。；;！!？?])\s*(?:{number + 1}\s*[、.．](?!\d)|[（(]{number + 1}[）)])"
+            if found.style == "arabic"
+            else rf"(?<=[。；;！!？?])\s*[（(]{number + 1}[）)]"
+        )
         match = re.search(pattern, k)
         if not match:
             pieces.append(rest)
             return pieces
         pieces.append(rest[: match.start()])
-        rest = rest[match.start():].strip()
+        rest = rest[match.start() :].strip()
         number += 1
 
 
@@ -112,14 +115,23 @@ def _split_run_on(line: str, expected: list[int]) -> list[str]:
 def _signature(line: str) -> bool:
     """A signature line: a short unit name alone (国务院办公厅, 上海市地方税务局)."""
     folded = fold(line)
-    return len(folded) <= _SIGNATURE and not re.search(r"[，,。；;：:、]", folded) and bool(
-        _word_pattern("unit_suffix").search(folded))
+    return (
+        len(folded) <= _SIGNATURE
+        and not re.search(r"[，,。；;：:、]", folded)
+        and bool(unit_patterns().end.search(folded))
+    )
 
 
 def _start(lines: list[str]) -> int:
     """Index of the first line of the body: after the last title before the first item."""
-    first_item = next((i for i, line in enumerate(lines)
-                       if (h := heading(line)) and h.style in _ITEM_STYLES and not is_page_debris(line)), None)
+    first_item = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if (h := heading(line)) and h.style in _ITEM_STYLES and not is_page_debris(line)
+        ),
+        None,
+    )
     if first_item is None:
         return 0
     titles = [i for i in range(first_item) if is_title(lines[i]) and not is_page_debris(lines[i])]
@@ -142,9 +154,15 @@ def _outline(lines: list[str]) -> list[_Node]:
         for line in (piece for run in _split_run_on(stripped, expected) for piece in _split_inline(run)):
             found = heading(line)
             if found and found.style in _ITEM_STYLES:
-                node = _Node(depth=found.depth, label=found.label, style=found.style,
-                             heading_text=join_cjk(line), line=number + 1, end_line=number + 1,
-                             text=[found.rest])
+                node = _Node(
+                    depth=found.depth,
+                    label=found.label,
+                    style=found.style,
+                    heading_text=join_cjk(line),
+                    line=number + 1,
+                    end_line=number + 1,
+                    text=[found.rest],
+                )
                 while stack and stack[-1].depth >= node.depth:
                     stack.pop()
                 if stack:
@@ -208,7 +226,7 @@ _CLAUSES = re.compile(r"[；;]")
 
 
 def _label_role(label: str) -> str | None:
-    words = cell_words()["prose_labels"]
+    words: dict[str, str] = cell_words()["prose_labels"]
     for role, pattern in words.items():
         if re.fullmatch(pattern, label):
             return role
@@ -218,9 +236,8 @@ def _label_role(label: str) -> str | None:
 def _unit_list(text: str) -> bool:
     """Every piece of the text names a unit once role markers, verbs and 等 are taken off."""
     pieces = [p for p in re.split(r"[、，,；;]", fold(text)) if p]
-    strip = _word_pattern("unit_verbs")
-    return bool(pieces) and all(
-        bool(_word_pattern("unit_suffix").search(strip.sub("", p))) for p in pieces)
+    patterns = unit_patterns()
+    return bool(pieces) and all(bool(patterns.end.search(patterns.verbs.sub("", p))) for p in pieces)
 
 
 def units_in_brackets(text: str, *, line: int) -> tuple[list[UnitCell], str | None]:
@@ -231,20 +248,20 @@ def units_in_brackets(text: str, *, line: int) -> tuple[list[UnitCell], str | No
     deadline: str | None = None
     k = key(text)
     for start, end in _brackets(text):
-        before, after = fold(k[:start - 1])[-1:], fold(k[end + 1:])[:1]
+        before, after = fold(k[: start - 1])[-1:], fold(k[end + 1 :])[:1]
         if before and before not in _ENDS and after and after not in _ENDS:
             continue
         content, content_key = text[start:end], k[start:end]
         clauses, offset = [], 0
         for part in _CLAUSES.split(content_key):
-            clauses.append((content[offset:offset + len(part)], part))
+            clauses.append((content[offset : offset + len(part)], part))
             offset += len(part) + 1
         labelled = [(c, ck, _LABEL.match(ck.strip())) for c, ck in clauses]
         if any(m and _label_role(m.group("label")) for _, _, m in labelled):
             found: list[tuple[str, str]] = []
-            for printed, clause_key, match in labelled:
+            for printed, _, match in labelled:
                 role = _label_role(match.group("label")) if match else None
-                if role is None:
+                if match is None or role is None:
                     continue
                 lead_at = len(printed) - len(printed.lstrip()) + match.end()
                 value = printed[lead_at:].strip()
@@ -257,23 +274,25 @@ def units_in_brackets(text: str, *, line: int) -> tuple[list[UnitCell], str | No
                 if role == "responsible" and not has_lead:
                     role = "lead"
                 units.append(UnitCell(text=value, role=Role(role), line=line))
-        elif re.search(_word_pattern("role_marker_any").pattern, fold(content)) and _unit_list(content) \
-                or _unit_list(content):
+        elif _unit_list(content):
             units.append(UnitCell(text=content.strip(), role=Role.LEAD, line=line))
     return units, deadline
 
 
 def units_in_text(text: str, *, line: int) -> list[UnitCell]:
-    """Units the text names with a role marker: a clause ending in a unit name followed by
-    牵头 (lead), 负责 (responsible) or 配合/协助 (co-operating). Prose key points describe who
-    takes part in a mechanism far more often than they assign a task, so only an explicit 牵头
-    makes a lead unit; the others are recorded with their roles."""
-    words = cell_words()
-    markers = {Role(role): pattern for role, pattern in words["role_markers"].items()}
-    unit_end = re.compile(words["unit_suffix"])
+    """Units the text names with a role marker (``analysis/data/agencies.json``): a clause
+    ending in a unit name followed by 牵头/主办/主责 (lead), 负责 (responsible) or 配合/协助
+    (co-operating). Prose key points describe who takes part in a mechanism far more often than
+    they assign a task, so only an explicit lead marker makes a lead unit; the others are
+    recorded with their roles. Markers that are ordinary verbs in prose (落实, 协同) mark
+    nothing here."""
+    patterns = unit_patterns()
+    unit_end = patterns.end
     found: list[UnitCell] = []
-    for role, marker in markers.items():
-        for match in re.finditer(rf"(?:^|[，,。；;、：:（(\s])(?:由|请)?([^，,。；;、：:（(\s]{{2,20}}?)(?:{marker})", text):
+    for role, marker in patterns.prose_markers.items():
+        for match in re.finditer(
+            rf"(?:^|[，,。；;、：:（(\s])(?:由|请)?([^，,。；;、：:（(\s]{{2,20}}?)(?:{marker})", text
+        ):
             name = match.group(1)
             if unit_end.search(name) and not any(u.text == name for u in found):
                 found.append(UnitCell(text=name, role=role, line=line))
@@ -307,9 +326,13 @@ def read(source: Source) -> LedgerRecord:
     record = source.record(layout=LAYOUT.name)
     leaves = _tasks(roots)
     if not leaves:
-        raise InputError("no numbered key points found", path=source.path, line=1,
-                         expected="sections numbered 一、 with items （一） or 1.",
-                         message_zh="未找到编号的工作要点")
+        raise InputError(
+            "no numbered key points found",
+            path=source.path,
+            line=1,
+            expected="sections numbered 一、 with items （一） or 1.",
+            message_zh="未找到编号的工作要点",
+        )
     for leaf in leaves:
         path: list[str] = []
         inherited_units: list[UnitCell] = []
@@ -323,33 +346,39 @@ def read(source: Source) -> LedgerRecord:
         if not text:
             text = leaf.heading_text
         units, deadline = _item_units(text, last=leaf.text[-1] if leaf.text else "", line=leaf.line)
-        inherited = frozenset()
+        inherited: frozenset[str] = frozenset()
         if not units and inherited_units:
             units = [UnitCell(text=u.text, role=u.role, line=u.line, inherited=True) for u in inherited_units]
             inherited = frozenset({"leadUnit"})
-        record.tasks.append(TaskRecord(
-            text=text,
-            line=leaf.line,
-            end_line=leaf.end_line,
-            indicators=tuple(path),
-            number=leaf.label,
-            units=units,
-            deadline=deadline,
-            inherited=inherited,
-        ))
+        record.tasks.append(
+            TaskRecord(
+                text=text,
+                line=leaf.line,
+                end_line=leaf.end_line,
+                indicators=tuple(path),
+                number=leaf.label,
+                units=units,
+                deadline=deadline,
+                inherited=inherited,
+            )
+        )
     _warn_if_cut(source, record, leaves[-1])
     return record
 
 
 def _warn_if_cut(source: Source, record: LedgerRecord, last: _Node) -> None:
     """A page that stops mid-sentence: the last task is kept and marked as possibly cut."""
-    tail = fold("".join(source.lines[last.end_line - 1:]))
+    tail = fold("".join(source.lines[last.end_line - 1 :]))
     if tail and not re.search(r"[。；;！!？?）)”」]$", tail):
         record.tasks[-1].truncated = True
-        record.warnings.append(LedgerWarning(
-            code="truncated", line=last.end_line,
-            en="the text stops mid-sentence: the last task may be cut off",
-            zh="文本在句中结束：最后一项任务可能不完整"))
+        record.warnings.append(
+            LedgerWarning(
+                code="truncated",
+                line=last.end_line,
+                en="the text stops mid-sentence: the last task may be cut off",
+                zh="文本在句中结束：最后一项任务可能不完整",
+            )
+        )
 
 
 LAYOUT = Layout(

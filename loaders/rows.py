@@ -8,16 +8,18 @@ the document supports best is kept (``loaders.choose``)."""
 
 from __future__ import annotations
 
-from . import Layout, Source
+from collections.abc import Callable
+
+from ..model import LedgerRecord
 from .delimited import find_header, rows_to_grid
 from .grids import delimiter_share, line_rows
-from .model import LedgerRecord
+from .source import Layout, Source
 from .table import grid_to_tasks
 
 _MIN_SHARE = 0.3
 
 
-def _reader(delimiter: str, name: str):
+def _reader(delimiter: str, name: str) -> tuple[Callable[[Source], float], Callable[[Source], LedgerRecord]]:
     def detect(source: Source) -> float:
         share = delimiter_share(source.lines, delimiter)
         if share < _MIN_SHARE:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import LedgerRecord
-from .normalise import fold
+from ..analysis.normalise import fold
+from ..model import LedgerRecord
 from .page import is_page_debris
 
 
@@ -32,8 +32,10 @@ class Plausibility:
     numbering: float
 
     def __str__(self) -> str:
-        return (f"{self.value:.3f} (coverage {self.coverage:.2f}, task text {self.task_text:.2f}, "
-                f"unit cells {self.unit_cells:.2f}, numbering {self.numbering:.2f})")
+        return (
+            f"{self.value:.3f} (coverage {self.coverage:.2f}, task text {self.task_text:.2f}, "
+            f"unit cells {self.unit_cells:.2f}, numbering {self.numbering:.2f})"
+        )
 
 
 def _weight(text: str) -> int:
@@ -46,8 +48,12 @@ def _task_like(text: str) -> bool:
     from .stream import looks_like_units
 
     flat = fold(text)
-    return len(flat) >= 2 and not flat.isdigit() and not looks_like_units(text) and any(
-        "\u4e00" <= ch <= "\u9fff" for ch in flat)
+    return (
+        len(flat) >= 2
+        and not flat.isdigit()
+        and not looks_like_units(text)
+        and any("\u4e00" <= ch <= "\u9fff" for ch in flat)
+    )
 
 
 def _numbering(record: LedgerRecord) -> float:
@@ -83,7 +89,7 @@ def plausibility(record: LedgerRecord, *, lines: list[str]) -> Plausibility:
                 pieces = split_outside_brackets(fold(unit.text)) or [unit.text]
                 unit_cells += len(pieces)
                 unit_ok += sum(looks_like_units(piece) for piece in pieces)
-        row = "".join(folded[max(task.line - 1, 0):max(task.end_line or task.line, task.line)])
+        row = "".join(folded[max(task.line - 1, 0) : max(task.end_line or task.line, task.line)])
         for label in task.indicators:
             if label not in seen_paths or (len(label) > 1 and fold(label) in row):
                 seen_paths.add(label)

@@ -15,15 +15,17 @@ that stops mid-cell inherits nothing: what it would have said is not on the page
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import Layout, Source
-from .hierarchy import HeadingCell, Hierarchy
+from ..analysis.agencies import unit_words
+from ..analysis.normalise import fold
+from ..model import LedgerRecord, LedgerWarning, TaskRecord, UnitCell
 from .grids import Piece, bar_cells, paragraph_cells
-from .model import LedgerRecord, LedgerWarning, TaskRecord, UnitCell
-from .normalise import fold
+from .hierarchy import HeadingCell, Hierarchy
 from .outline import bare_number, heading
+from .source import Layout, Source
 from .table import (
     CHANNEL,
     DEADLINE,
@@ -38,10 +40,18 @@ from .table import (
     is_debris,
     join_cjk,
     read_header,
+    unit_patterns,
 )
 
 EMPTY, SCORE, HEADER, HEADING, ITEM, SENTENCE, UNITS = (
-    "empty", "score", "header", "heading", "item", "sentence", "units")
+    "empty",
+    "score",
+    "header",
+    "heading",
+    "item",
+    "sentence",
+    "units",
+)
 _MAX_HEADING = 40
 _MAX_PLAIN_HEADING = 30
 _SENTENCE = re.compile(r"[。；;！!？?]")
@@ -52,7 +62,9 @@ _ENDED = re.compile(r"[。；;！!？?:：）)”」]$")
 
 def split_outside_brackets(text: str) -> list[str]:
     """Pieces of a unit list split on 、，,；; but never inside brackets (各县(市、区)政府)."""
-    pieces, depth, current = [], 0, []
+    pieces: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "（(〔【[":
             depth += 1
@@ -69,12 +81,19 @@ def split_outside_brackets(text: str) -> list[str]:
 
 def _unit_piece(piece: str) -> bool:
     bare = re.sub(r"[（(][^（）()]*[）)]", "", fold(piece))
-    bare = _word_pattern("unit_verbs").sub("", bare)
-    return len(bare) >= 2 and bool(_word_pattern("unit_suffix").search(bare) or _word_pattern("collective_unit").search(bare))
+    bare = unit_patterns().verbs.sub("", bare)
+    return len(bare) >= 2 and bool(unit_patterns().end.search(bare) or _word_pattern("collective_unit").search(bare))
 
 
-_MARKED = re.compile(r"^.{2,24}?(?:局|司|厅|办|委|处|科|室|股|中心|所|站|队|院|部门|单位|政府|办公室)"
-                     r"(?:牵头|负责|主办|主责|配合|协办|具体落实)")
+@lru_cache(maxsize=1)
+def _marked() -> re.Pattern[str]:
+    """A cell that opens with a body's name and its role marker (区司法局牵头…工作，…负责…;
+    办公室具体落实…): bodies' names only, not 单位领导负责."""
+    words = unit_words()
+    suffix = "|".join(map(re.escape, words.suffixes))
+    adverbs = "|".join(map(re.escape, words.adverbs))
+    markers = "|".join(re.escape(w) for role_words in words.markers.values() for w in role_words)
+    return re.compile(rf"^.{{2,24}}?(?:{suffix})(?:{adverbs})*(?:{markers})")
 
 
 @lru_cache(maxsize=4096)
@@ -88,7 +107,9 @@ def looks_like_units(text: str) -> bool:
     pieces = split_outside_brackets(flat)
     if all(_unit_piece(p) for p in pieces):
         return True
-    return bool(_MARKED.match(flat)) and sum(_unit_piece(p) or bool(_MARKED.match(p)) for p in pieces) * 2 >= len(pieces)
+    return bool(_marked().match(flat)) and sum(_unit_piece(p) or bool(_marked().match(p)) for p in pieces) * 2 >= len(
+        pieces
+    )
 
 
 @dataclass
@@ -116,11 +137,11 @@ class _Reader:
     def __init__(self, cells: list[Piece], header_at: tuple[int, int], source: Source, layout: str):
         self.cells = cells
         self.source = source
-        titles = [c.text for c in cells[header_at[0]:header_at[1]] if not c.empty]
+        titles = [c.text for c in cells[header_at[0] : header_at[1]] if not c.empty]
         self.header = read_header(titles)
         self.titles = {fold(t) for t in titles}
         self.roles = [c.role for c in self.header.columns]
-        self.body = cells[header_at[1]:]
+        self.body = cells[header_at[1] :]
         self.styles: dict[str, str] = {}
         self.record = source.record(layout=layout)
         self.record.warnings.extend(self.header.warnings())
@@ -147,8 +168,9 @@ class _Reader:
             style = self.styles.get("paren-cn")
             if style is None:
                 short = len(flat) <= _MAX_HEADING and not _SENTENCE.search(flat[:-1])
-                style = self.styles["paren-cn"] = HEADING if short and (
-                    not flat.endswith("。") or len(self.header.index(INDICATOR)) >= 2) else ITEM
+                style = self.styles["paren-cn"] = (
+                    HEADING if short and (not flat.endswith("。") or len(self.header.index(INDICATOR)) >= 2) else ITEM
+                )
             return style
         kind = cell_kind(piece.text)
         if kind == CHANNEL and CHANNEL in self.roles:
@@ -169,7 +191,7 @@ class _Reader:
         rows: list[_Row] = [_Row()]
         kinds = [self.kind(piece) for piece in self.body]
         for index, (piece, kind) in enumerate(zip(self.body, kinds)):
-            following = next((k for k in kinds[index + 1:] if k not in (EMPTY, SCORE)), None)
+            following = next((k for k in kinds[index + 1 :] if k not in (EMPTY, SCORE)), None)
             found = heading(piece.text) if kind == ITEM else None
             if found and found.style == "paren-cn" and following == NUMBER:
                 kinds[index] = HEADING  # a numbered heading right before a row's 序号 heads that row
@@ -177,10 +199,11 @@ class _Reader:
         for index, (piece, kind) in enumerate(zip(self.body, kinds)):
             row = rows[-1]
             if kind == NUMBER:
-                following = next((k for k in kinds[index + 1:] if k not in (EMPTY, SCORE)), None)
+                following = next((k for k in kinds[index + 1 :] if k not in (EMPTY, SCORE)), None)
                 value = int(bare_number(piece.text) or expected)
                 if (self.has_number and following not in (NUMBER, None)) or (
-                        following in (ITEM, SENTENCE, DEADLINE) and expected <= value <= expected + 3):
+                    following in (ITEM, SENTENCE, DEADLINE) and expected <= value <= expected + 3
+                ):
                     expected = value + 1
                 else:
                     kind = SCORE
@@ -189,16 +212,27 @@ class _Reader:
                 continue
             if kind in (EMPTY, HEADER, SCORE):
                 continue
-            if kind == DEADLINE and row.number is not None and not row.task and not row.headings \
-                    and index and kinds[index - 1] == NUMBER:
+            if (
+                kind == DEADLINE
+                and row.number is not None
+                and not row.task
+                and not row.headings
+                and index
+                and kinds[index - 1] == NUMBER
+            ):
                 kind = SENTENCE  # the cell right after a row's 序号 is its task, not a deadline
             if kind == NUMBER:
                 if row.started or row.number is not None:
                     rows.append(row := _Row())
                 row.number = piece
             elif kind == HEADING:
-                if row.task and not row.units and not row.deadline and not heading(piece.text) \
-                        and not _ENDED.search(fold(row.task[-1][1].text)):
+                if (
+                    row.task
+                    and not row.units
+                    and not row.deadline
+                    and not heading(piece.text)
+                    and not _ENDED.search(fold(row.task[-1][1].text))
+                ):
                     row.task.append((row.pos, piece))
                     continue
                 if piece is self.body[-1] and not heading(piece.text) and not _ENDED.search(fold(piece.text)):
@@ -209,8 +243,15 @@ class _Reader:
                 row.headings.append(piece)
             elif kind in (ITEM, SENTENCE):
                 self._task(rows, piece, numbered=kind == ITEM)
-            elif kind == UNITS and not row.task and not row.headings and row.number is None \
-                    and (len(rows) == 1 or rows[-2].units) and INDICATOR in self.roles and self._plain_heading(piece):
+            elif (
+                kind == UNITS
+                and not row.task
+                and not row.headings
+                and row.number is None
+                and (len(rows) == 1 or rows[-2].units)
+                and INDICATOR in self.roles
+                and self._plain_heading(piece)
+            ):
                 if row.started:
                     rows.append(row := _Row())
                 row.headings.append(piece)
@@ -250,8 +291,12 @@ class _Reader:
             row.task.append((later[0], piece))
             row.pos = later[0]
             return
-        if not numbered and not row.units and not row.deadline and (
-                row.numbered or not _ENDED.search(fold(row.task[-1][1].text))):
+        if (
+            not numbered
+            and not row.units
+            and not row.deadline
+            and (row.numbered or not _ENDED.search(fold(row.task[-1][1].text)))
+        ):
             row.task.append((row.pos, piece))
             return
         rows.append(new := _Row())
@@ -260,8 +305,14 @@ class _Reader:
         new.pos = self.task_cols[0]
 
     def paths(self, rows: list[_Row]) -> None:
-        depths = sorted({h.depth for r in rows for p in r.headings
-                         if (h := heading(p.text)) and h.style in ("chapter", "cn", "paren-cn")})
+        depths = sorted(
+            {
+                h.depth
+                for r in rows
+                for p in r.headings
+                if (h := heading(p.text)) and h.style in ("chapter", "cn", "paren-cn")
+            }
+        )
         run = max((sum(not p.empty for p in r.headings) for r in rows), default=0)
         levels = max(len(self.header.index(INDICATOR)) - (1 if TASK not in self.roles else 0), run, len(depths))
         hierarchy = Hierarchy(levels=max(levels, 1), numbered=depths)
@@ -307,12 +358,23 @@ class _Reader:
             else:
                 blocks.append([row])
         for col in self.unit_cols:
-            self._fill(blocks, lambda r, c=col: r.unit_columns.get(c),
-                       lambda r, v, c=col: r.unit_columns.__setitem__(c, v), "leadUnit")
+
+            def get(r: _Row, c: int = col) -> list[Piece] | None:
+                return r.unit_columns.get(c)
+
+            def put(r: _Row, v: list[Piece], c: int = col) -> None:
+                r.unit_columns[c] = v
+
+            self._fill(blocks, get, put, "leadUnit")
         self._fill(blocks, lambda r: r.deadline or None, lambda r, v: setattr(r, "deadline", v), "deadline")
 
     @staticmethod
-    def _fill(blocks, get, put, name) -> None:
+    def _fill(
+        blocks: list[list[_Row]],
+        get: Callable[[_Row], list[Piece] | None],
+        put: Callable[[_Row, list[Piece]], None],
+        name: str,
+    ) -> None:
         """Within a block: downwards from a printed value, upwards above the first one. A block
         that prints no value at all continues the merge of the block above (a merged cell that
         runs on into the next section)."""
@@ -338,11 +400,15 @@ class _Reader:
             last = rows[-1]
             if not last.units and not last.deadline and self.unit_cols:
                 last.cut = True
-                self.record.warnings.append(LedgerWarning(
-                    code="truncated", line=last.task[0][1].line,
-                    en="the table stops after this row's task: the task is kept, its units and "
-                       "deadline are not on the page",
-                    zh="表格在此行任务之后中断：保留该任务，其责任单位和时限不在文本中"))
+                self.record.warnings.append(
+                    LedgerWarning(
+                        code="truncated",
+                        line=last.task[0][1].line,
+                        en="the table stops after this row's task: the task is kept, its units and "
+                        "deadline are not on the page",
+                        zh="表格在此行任务之后中断：保留该任务，其责任单位和时限不在文本中",
+                    )
+                )
         self.paths(rows)
         self.distribute(rows)
         self.inherit(rows)
@@ -365,8 +431,14 @@ class _Reader:
             if not pieces:
                 continue
             inherited = "leadUnit" in row.inherited and not any(p in row.units for p in pieces)
-            units.append(UnitCell(text="\n".join(p.text for p in pieces), role=UNIT_ROLES[self.roles[col]],
-                                  line=pieces[0].line, inherited=inherited))
+            units.append(
+                UnitCell(
+                    text="\n".join(p.text for p in pieces),
+                    role=UNIT_ROLES[self.roles[col]],
+                    line=pieces[0].line,
+                    inherited=inherited,
+                )
+            )
         deadline = "".join(join_cjk(p.text) for p in row.deadline) or None
         fields = set()
         if any(u.inherited for u in units):
@@ -374,8 +446,13 @@ class _Reader:
         if "deadline" in row.inherited:
             fields.add("deadline")
         return TaskRecord(
-            text=text, line=first.line, end_line=max(p.end_line for _, p in row.task),
-            indicators=row.path, number=number, units=units, deadline=deadline,
+            text=text,
+            line=first.line,
+            end_line=max(p.end_line for _, p in row.task),
+            indicators=row.path,
+            number=number,
+            units=units,
+            deadline=deadline,
             deadline_inherited="deadline" in row.inherited,
             channel="、".join(join_cjk(p.text) for p in row.channel) or None,
             remarks=[join_cjk(p.text) for p in row.remarks],
@@ -402,8 +479,11 @@ def find_header(cells: list[Piece]) -> tuple[int, int] | None:
             if not cells[j].empty:
                 roles.append(column_role(cells[j].text))
             j += 1
-        if len(roles) >= 2 and ({TASK, INDICATOR} | set(UNIT_ROLES)) & set(roles) and \
-                (TASK in roles or set(UNIT_ROLES) & set(roles)):
+        if (
+            len(roles) >= 2
+            and ({TASK, INDICATOR} | set(UNIT_ROLES)) & set(roles)
+            and (TASK in roles or set(UNIT_ROLES) & set(roles))
+        ):
             return i, j
         i = j + 1 if j > i else i + 1
     return None
@@ -414,9 +494,13 @@ def _read(source: Source, cells: list[Piece], layout: str) -> LedgerRecord:
 
     found = find_header(cells)
     if found is None:
-        raise InputError("no table header found", path=source.path, line=1,
-                         expected="header cells such as 工作任务 / 具体要求 / 责任单位 / 完成时限",
-                         message_zh="未找到表头")
+        raise InputError(
+            "no table header found",
+            path=source.path,
+            line=1,
+            expected="header cells such as 工作任务 / 具体要求 / 责任单位 / 完成时限",
+            message_zh="未找到表头",
+        )
     return _Reader(cells, found, source, layout).read()
 
 
@@ -430,20 +514,29 @@ def _whole_rows(source: Source, cells: list[Piece], layout: str) -> LedgerRecord
 
     found = find_header(cells)
     if found is None:
-        raise InputError("no table header found", path=source.path, line=1,
-                         expected="header cells such as 工作任务 / 具体要求 / 责任单位 / 完成时限",
-                         message_zh="未找到表头")
-    titles = [c for c in cells[found[0]:found[1]] if not c.empty]
-    body = cells[found[1]:]
+        raise InputError(
+            "no table header found",
+            path=source.path,
+            line=1,
+            expected="header cells such as 工作任务 / 具体要求 / 责任单位 / 完成时限",
+            message_zh="未找到表头",
+        )
+    titles = [c for c in cells[found[0] : found[1]] if not c.empty]
+    body = cells[found[1] :]
     width = len(titles)
     while body and body[0].empty and len(body) % width:
         body = body[1:]
     if len(body) < width or (len(body) % width and _ENDED.search(fold(body[-1].text))):
-        raise InputError("the cells do not fill whole rows", path=source.path, line=found[0] + 1,
-                         expected=f"rows of {width} cells", message_zh="单元格数与表头列数不符")
+        raise InputError(
+            "the cells do not fill whole rows",
+            path=source.path,
+            line=found[0] + 1,
+            expected=f"rows of {width} cells",
+            message_zh="单元格数与表头列数不符",
+        )
     rows: list[tuple[int, list[str] | None]] = [(titles[0].line, [c.text for c in titles])]
     for at in range(0, len(body), width):
-        row = body[at:at + width]
+        row = body[at : at + width]
         rows.append((row[0].line, [c.text for c in row] + [""] * (width - len(row))))
     grid = rows_to_grid(rows, source=source)
     record = source.record(layout=layout)
@@ -453,10 +546,14 @@ def _whole_rows(source: Source, cells: list[Piece], layout: str) -> LedgerRecord
     open_cell = layout == "bar-cell-rows" and not re.search(r"[|｜]$", last_line) and not _ENDED.search(fold(last_line))
     if (len(body) % width or open_cell) and record.tasks:
         record.tasks[-1].cut_off()
-        record.warnings.append(LedgerWarning(
-            code="truncated", line=body[-1].line,
-            en="the table stops in the middle of a row: the cells after the cut are not on the page",
-            zh="表格在行中中断：中断处之后的单元格不在文本中"))
+        record.warnings.append(
+            LedgerWarning(
+                code="truncated",
+                line=body[-1].line,
+                en="the table stops in the middle of a row: the cells after the cut are not on the page",
+                zh="表格在行中中断：中断处之后的单元格不在文本中",
+            )
+        )
     return record
 
 
@@ -465,14 +562,16 @@ def _bars(source: Source) -> list[Piece]:
     (the cells are read, never changed)."""
     if "bar_cells" not in source.__dict__:
         source.__dict__["bar_cells"] = bar_cells(source.lines)
-    return source.__dict__["bar_cells"]
+    cells: list[Piece] = source.__dict__["bar_cells"]
+    return cells
 
 
 def _paragraphs(source: Source) -> list[Piece]:
     """The file's paragraph cells, split once (see ``_bars``)."""
     if "paragraph_cells" not in source.__dict__:
         source.__dict__["paragraph_cells"] = paragraph_cells(source.lines)
-    return source.__dict__["paragraph_cells"]
+    cells: list[Piece] = source.__dict__["paragraph_cells"]
+    return cells
 
 
 def read_bar_rows(source: Source) -> LedgerRecord:
@@ -487,7 +586,7 @@ def _fits(cells: list[Piece]) -> bool:
     found = find_header(cells)
     if found is None:
         return False
-    width = sum(1 for c in cells[found[0]:found[1]] if not c.empty)
+    width = sum(1 for c in cells[found[0] : found[1]] if not c.empty)
     return width >= 2 and len(cells) - found[1] >= width
 
 

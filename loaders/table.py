@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
+from ..analysis.agencies import unit_words
+from ..analysis.normalise import fold
+from ..model import LedgerWarning, Role, TaskRecord, UnitCell
 from ..resources import read_text
-from .model import LedgerWarning, Role, TaskRecord, UnitCell
-from .normalise import fold
 from .outline import heading
 
 INDICATOR = "indicator"
@@ -29,7 +31,8 @@ REMARK = "remark"
 UNKNOWN = "unknown"
 
 UNIT_ROLES = {LEAD: Role.LEAD, RESPONSIBLE: Role.RESPONSIBLE, COOPERATING: Role.COOPERATING}
-# Columns whose empty cells are read as vertically merged with the cell above.
+# Columns whose empty cells may be vertically merged with the cell above (where the format marks
+# the merge, or a text layout shows it: ``mark_text_merges``).
 INHERITABLE = {INDICATOR, LEAD, RESPONSIBLE, COOPERATING, DEADLINE, CHANNEL, REMARK}
 
 _WS = re.compile(r"\s+")
@@ -56,11 +59,7 @@ class Column:
 def _synonyms() -> tuple[tuple[str, str], ...]:
     """(title, role) pairs, longest title first so that 牵头责任单位 wins over 责任单位."""
     meta = json.loads(read_text("loaders", "columns.json"))
-    pairs = [
-        (title, column["name"])
-        for column in meta["tableSchema"]["columns"]
-        for title in column["titles"]["zh"]
-    ]
+    pairs = [(title, column["name"]) for column in meta["tableSchema"]["columns"] for title in column["titles"]["zh"]]
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
@@ -114,12 +113,14 @@ class Header:
         header's line when the reader knows it."""
         if not self.unknown:
             return []
-        return [LedgerWarning(
-            code="unknown-header",
-            en="unknown header words: " + ", ".join(self.unknown),
-            zh="未识别的表头：" + "、".join(self.unknown),
-            line=line,
-        )]
+        return [
+            LedgerWarning(
+                code="unknown-header",
+                en="unknown header words: " + ", ".join(self.unknown),
+                zh="未识别的表头：" + "、".join(self.unknown),
+                line=line,
+            )
+        ]
 
 
 def read_header(titles: list[str]) -> Header:
@@ -163,7 +164,7 @@ class Cell:
 @dataclass
 class Grid:
     """Rows of cells aligned to a header. ``None`` or an empty cell is read as merged, unless
-    ``explicit_merges``.
+    ``explicit_merges`` (text grids get it from ``mark_text_merges``).
 
     ``block_starts`` are the row indexes where a merge cannot continue from above (a page break
     in a dump, a blank line between the sections of a table); row 0 always starts a block."""
@@ -202,6 +203,10 @@ def _blocks(grid: Grid) -> list[tuple[int, int]]:
     return [(s, e) for s, e in zip(ordered, ordered[1:] + [len(grid.rows)])]
 
 
+def _line(cell: Cell | None) -> int:
+    return cell.line if cell else 0
+
+
 def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
     """Each cell as (text, line, inherited). Empty inheritable cells take the value above within
     their block; an indicator cell empty at the top of its block takes the first value below it
@@ -210,7 +215,7 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
     roles = [column.role for column in grid.header.columns]
     out = [
         [
-            (_text(row[i], roles[i]) if i < len(row) else "", (row[i].line if i < len(row) and row[i] else 0), False)
+            (_text(row[i], roles[i]) if i < len(row) else "", _line(row[i]) if i < len(row) else 0, False)
             for i in range(width)
         ]
         for row in grid.rows
@@ -232,9 +237,11 @@ def fill_merged(grid: Grid) -> list[list[tuple[str, int, bool]]]:
                     above = out[r][col]
                 elif not _covered(grid, r, col):
                     continue
-                elif above is not None and not (
-                    column.role == INDICATOR and _outer_changed(grid, out, r, column.level or 0, above)
-                ) and not (column.role == REMARK and _units_printed(grid, r)):
+                elif (
+                    above is not None
+                    and not (column.role == INDICATOR and _outer_changed(grid, out, r, column.level or 0, above))
+                    and not (column.role == REMARK and _units_printed(grid, r))
+                ):
                     out[r][col] = (above[0], above[1], True)
                 else:
                     above = None
@@ -264,6 +271,54 @@ def merged_rows(grid: Grid, rows: list[tuple[int, list[str | None] | None]]) -> 
     return grid
 
 
+def mark_text_merges(grid: Grid) -> Grid:
+    """Which empty cells of a table read from text a merge covers. Text prints a cell covered
+    by a merge and a cell left empty alike, so the layout has to show the merge:
+
+    * an empty indicator cell is always covered: the genre prints a heading only on the first
+      row of its group, and the path (not a unit) is all it carries;
+    * an empty unit, deadline, channel or remark cell is covered only in a row that continues a
+      merged block: not the first row of a block, no number (序号, or 1. opening its task text)
+      or indicator of its own (such a row starts its own block), and either inside a block the
+      layout sets off with blank lines or printing nothing but task text.
+
+    Any other empty cell stays empty, so a row that leaves its 牵头单位 empty has no lead unit
+    (and ``zwgk validate`` says so) instead of the lead unit of the row above. The grid is then
+    read as one that marks its merges (``None`` covered, ``""`` empty)."""
+    columns = grid.header.columns
+    starts = set(grid.block_starts or ()) | {0}
+    blocks_shown = bool(grid.block_starts)
+    for r, row in enumerate(grid.rows):
+        continuation = r not in starts and _continues_block(row, columns, blocks_shown=blocks_shown)
+        line = next((cell.line for cell in row if cell is not None), 0)
+        for i, column in enumerate(columns[: len(row)]):
+            cell = row[i]
+            if cell is not None and cell.text.strip():
+                continue
+            if column.role == INDICATOR or (continuation and column.role in INHERITABLE):
+                row[i] = None
+            elif cell is None:
+                row[i] = Cell(text="", line=line)
+    grid.explicit_merges = True
+    return grid
+
+
+def _continues_block(row: list[Cell | None], columns: tuple[Column, ...], *, blocks_shown: bool) -> bool:
+    """Whether a text row (not the first of its block) is a continuation row of a merged block:
+    it prints no number (in a 序号 column, or as the outline number its task text opens with,
+    which becomes the task's number) and no indicator, and either the layout sets its blocks off
+    with blank lines or the row prints nothing but task text."""
+    printed = {column.role for column, cell in zip(columns, row) if cell is not None and cell.text.strip()}
+    if printed & {NUMBER, INDICATOR}:
+        return False
+    if any(
+        column.role == TASK and cell is not None and _split_number(None, join_cjk(cell.text))[0]
+        for column, cell in zip(columns, row)
+    ):
+        return False
+    return blocks_shown or printed <= {TASK}
+
+
 def _covered(grid: Grid, r: int, col: int) -> bool:
     """Whether an empty cell may be a merged one: always in text, only a covered cell
     (``None``) where the format marks its merges."""
@@ -275,12 +330,14 @@ def _units_printed(grid: Grid, r: int) -> bool:
     beside a newly printed unit is an empty remark, not the remark of other units."""
     row = grid.rows[r]
     return any(
-        column.role in UNIT_ROLES and i < len(row) and row[i] is not None and row[i].text.strip()
+        column.role in UNIT_ROLES and i < len(row) and (cell := row[i]) is not None and cell.text.strip()
         for i, column in enumerate(grid.header.columns)
     )
 
 
-def _outer_changed(grid: Grid, out: list, r: int, level: int, above: tuple) -> bool:
+def _outer_changed(
+    grid: Grid, out: list[list[tuple[str, int, bool]]], r: int, level: int, above: tuple[str, int, bool]
+) -> bool:
     """An outer heading that differs from the one above closes the inner headings' merges:
     a new section starts with no sub-section until one is printed. A reprint of the same outer
     heading (at a page break) does not."""
@@ -312,9 +369,7 @@ def grid_to_tasks(grid: Grid) -> list[TaskRecord]:
                 _add_units(tasks[-1], [u for u in units if not u.inherited])
             continue
         line = min((ln for t, ln, _ in task_cells if t and ln), default=0)
-        indicators = tuple(
-            _indicator_label(t) for (t, _, _), c in zip(row, columns) if c.role == INDICATOR and t
-        )
+        indicators = tuple(_indicator_label(t) for (t, _, _), c in zip(row, columns) if c.role == INDICATOR and t)
         number = next((t for (t, _, _), c in zip(row, columns) if c.role == NUMBER and t), None)
         deadline = next(((t, inh) for (t, _, inh), c in zip(row, columns) if c.role == DEADLINE and t), None)
         channel = next((t for (t, _, _), c in zip(row, columns) if c.role == CHANNEL and t), None)
@@ -356,7 +411,8 @@ _FIELD_OF_ROLE = {
 
 
 def _merged(raw: list[Cell | None], i: int) -> bool:
-    return i >= len(raw) or raw[i] is None or not raw[i].text.strip()
+    cell = raw[i] if i < len(raw) else None
+    return cell is None or not cell.text.strip()
 
 
 def _add_units(task: TaskRecord, units: list[UnitCell]) -> None:
@@ -391,15 +447,65 @@ def _split_number(number: str | None, text: str) -> tuple[str | None, str]:
 
 
 @lru_cache(maxsize=1)
-def cell_words() -> dict:
-    """The cell vocabulary of the genre (``cell_words.json``): unit endings, channel words,
-    deadline words, role markers and web-page debris."""
-    return json.loads(read_text("loaders", "cell_words.json"))
+def cell_words() -> dict[str, Any]:
+    """The cell vocabulary of the loaders (``cell_words.json``): channel words, deadline words,
+    task verbs, the labels of prose brackets and web-page debris. Unit endings and role markers
+    are the analysis layer's (``unit_patterns``)."""
+    words: dict[str, Any] = json.loads(read_text("loaders", "cell_words.json"))
+    return words
 
 
-@lru_cache(maxsize=None)
+@cache
 def _word_pattern(name: str) -> re.Pattern[str]:
     return re.compile(cell_words()[name])
+
+
+@dataclass(frozen=True)
+class UnitPatterns:
+    """The patterns by which the loaders tell a unit cell, built from the unit endings and role
+    markers of ``analysis/data/agencies.json`` (``analysis.agencies.unit_words``), which lists
+    them once for the loaders and for the splitting of unit cells alike."""
+
+    end: re.Pattern[str]
+    """A unit name's ending at the end of the text (局, 办公室, 街道, 分管领导), possibly
+    followed by one bracketed part as ``analysis.agencies`` reads it (科室（单位）, 各乡镇（街道）,
+    省编办（省审改办）); or a bracketed ending alone, the wrapped second line of 处室 / （单位）."""
+    verbs: re.Pattern[str]
+    """What may close a unit cell after the names: 等, then role markers, each possibly after
+    an adverb and a short verb (按职责分工负责, 分别牵头, 具体落实)."""
+    any_marker: re.Pattern[str]
+    """Any role marker (牵头, 负责, 配合…), anywhere."""
+    markers: dict[Role, str]
+    """Each role's markers as a regular expression (an alternation, longest first) to put in a
+    larger one; lead first, then responsible, then co-operating."""
+    prose_markers: dict[Role, str]
+    """The same without the markers that are ordinary verbs in running prose (落实, 协同)."""
+
+
+def _alternation(words: tuple[str, ...] | list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def unit_patterns() -> UnitPatterns:
+    """The loaders' unit-cell patterns (see ``UnitPatterns``)."""
+    words = unit_words()
+    suffix = _alternation(words.suffixes + words.cell_only_suffixes)
+    every = _alternation([w for role_words in words.markers.values() for w in role_words])
+    return UnitPatterns(
+        end=re.compile(rf"(?:(?:{suffix})(?:[（(][^（）()]*[）)])?|^[（(](?:{suffix})[）)])$"),
+        verbs=re.compile(
+            rf"(?:{_alternation(words.etc_words)})?"
+            rf"(?:(?:{_alternation(words.adverbs)})[\u4e00-\u9fff]{{0,3}}|{every})*$"
+        ),
+        any_marker=re.compile(every),
+        markers={role: _alternation(role_words) for role, role_words in words.markers.items()},
+        prose_markers={
+            role: _alternation(prose_words)
+            for role, role_words in words.markers.items()
+            if (prose_words := [w for w in role_words if w not in words.cell_only_markers])
+        },
+    )
 
 
 def _is_channel_line(line: str) -> bool:
@@ -411,14 +517,20 @@ def is_units(text: str) -> bool:
     role marker such as 牵头/配合 is taken off) and none is a channel (政府网站 ends in 站 but is
     where a task is checked, not who does it)."""
     lines = [join_cjk(line) for line in text.split("\n") if line.strip()]
+    patterns = unit_patterns()
 
     def unit(line: str) -> bool:
-        bare = _word_pattern("unit_verbs").sub("", fold(line)) if _word_pattern("role_marker_any").search(
-            fold(line)) else line
-        end = _word_pattern("unit_suffix").search(bare)
-        return bool(end) and not (end.group() == "站" and _is_channel_line(line)) and all(
-            _word_pattern("unit_suffix").search(_word_pattern("unit_verbs").sub("", piece))
-            for piece in re.split(r"[，,；;]", fold(line)) if piece)
+        bare = patterns.verbs.sub("", fold(line)) if patterns.any_marker.search(fold(line)) else line
+        end = patterns.end.search(bare)
+        return (
+            end is not None
+            and not (end.group() == "站" and _is_channel_line(line))
+            and all(
+                patterns.end.search(patterns.verbs.sub("", piece))
+                for piece in re.split(r"[，,；;]", fold(line))
+                if piece
+            )
+        )
 
     return bool(lines) and all(unit(line) for line in lines)
 

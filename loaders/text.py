@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
@@ -15,18 +14,6 @@ from ..errors import InputError
 _ENCODINGS = ("utf-8", "gb18030")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class SourceText:
-    path: Path
-    text: str
-    sha256: str
-    encoding: str
-
-    @property
-    def lines(self) -> list[str]:
-        return self.text.split("\n")
 
 
 def sha256_of(data: bytes) -> str:
@@ -106,17 +93,6 @@ def _has_surrogates(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
-
-
-def read_source(path: Path) -> SourceText:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"cannot read the file: {exc.strerror or exc}", path=path, message_zh="无法读取文件"
-        ) from exc
-    text, encoding = decode(data, path=path)
-    return SourceText(path=path, text=text, sha256=sha256_of(data), encoding=encoding)
 
 
 def strip_html(cell: str) -> str:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
-from . import Layout, Source
-from .model import LedgerRecord, LedgerWarning, Role, UnitCell
-from .table import REMARK, Cell, Grid, grid_to_tasks, header_score, join_cjk, read_header
-from .table import _word_pattern
+from ..model import LedgerRecord, LedgerWarning, Role, UnitCell
+from .source import Layout, Source
+from .table import REMARK, Cell, Grid, grid_to_tasks, header_score, join_cjk, read_header, unit_patterns
 
 _TAB = "\t"
 
@@ -70,29 +69,39 @@ def cooperating_remark(text: str) -> bool:
     """A remark that names units and marks them 配合 (相关处室（单位）配合): those units are the
     task's co-operating units."""
     flat = join_cjk(text)
-    if not re.search(r"(配合|协助|协办)$", flat):
+    patterns = unit_patterns()
+    marker = re.search(rf"(?:{patterns.markers[Role.COOPERATING]})$", flat)
+    if not marker:
         return False
-    names = re.sub(r"(配合|协助|协办)$", "", flat)
-    return bool(names) and bool(_word_pattern("unit_suffix").search(names))
+    names = flat[: marker.start()]
+    return bool(names) and bool(patterns.end.search(names))
 
 
 def read(source: Source) -> LedgerRecord:
     rows = _rows(source.lines)
     at = _header_at(rows)
     if at is None:
-        raise InputError("no table header found", path=source.path, line=1,
-                         expected="TAB-led header cells such as 内容 / 一级指标 / 二级指标 / 牵头处室 / 备注")
+        raise InputError(
+            "no table header found",
+            path=source.path,
+            line=1,
+            expected="TAB-led header cells such as 内容 / 一级指标 / 二级指标 / 牵头处室 / 备注",
+        )
     header = read_header([c.text for c in rows[at]])
     width = len(header.columns)
     grid = Grid(header=header)
     record = source.record(layout=LAYOUT.name)
     remark_cells: dict[str, Cell] = {}
-    for row in rows[at + 1:]:
+    for row in rows[at + 1 :]:
         if len(row) != width:
-            record.warnings.append(LedgerWarning(
-                code="row-width", en=f"a row of {len(row)} cells under a header of {width}",
-                zh=f"该行有 {len(row)} 个单元格，表头有 {width} 个", line=row[0].line,
-            ))
+            record.warnings.append(
+                LedgerWarning(
+                    code="row-width",
+                    en=f"a row of {len(row)} cells under a header of {width}",
+                    zh=f"该行有 {len(row)} 个单元格，表头有 {width} 个",
+                    line=row[0].line,
+                )
+            )
         cells: list[Cell | None] = [c if c.text else None for c in row[:width]]
         grid.rows.append(cells + [None] * (width - len(cells)))
         for i in header.index(REMARK):
@@ -103,8 +112,11 @@ def read(source: Source) -> LedgerRecord:
         for remark in task.remarks:
             cell = remark_cells.get(remark)
             if cell is not None and cooperating_remark(remark):
-                task.units.append(UnitCell(text=cell.text, role=Role.COOPERATING, line=cell.line,
-                                           inherited="remark" in task.inherited))
+                task.units.append(
+                    UnitCell(
+                        text=cell.text, role=Role.COOPERATING, line=cell.line, inherited="remark" in task.inherited
+                    )
+                )
     record.warnings.extend(header.warnings(line=rows[at][0].line))
     return record
 

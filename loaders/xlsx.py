@@ -1,16 +1,33 @@
-"""Excel workbooks (.xlsx), read with openpyxl: visible sheets only, formulas as their cached
-values. Only the sheet's real merged ranges inherit: the positions a range covers other than its
-top-left cell are covered cells (``None``); any other cell with no value is an empty cell (``""``)."""
+"""Excel workbooks (.xlsx), read with openpyxl in read-only (streaming) mode: visible sheets
+only, formulas as their cached values. Only the sheet's real merged ranges inherit: the
+positions a range covers other than its top-left cell are covered cells (``None``); any other
+cell with no value is an empty cell (``""``).
+
+A sheet is read from the cells it holds, never from the dimension it declares (one stray cell
+at XFD1048576 declares a million rows by 16,384 columns): rows are streamed, cells right of
+``limits.MAX_COLUMNS`` are not read (a warning says how many held text), trailing empty cells are
+dropped, a run of empty rows is one break between blocks, and every cell is counted against
+``limits.MAX_CELLS`` as it is read. Merged ranges, which read-only mode does not give, are read
+from the sheet's ``<mergeCell>`` elements in a second streaming pass, and clipped to the rows
+and columns read. Zero-width and bidi control characters are removed from every cell."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
+from ..analysis.normalise import strip_invisible
 from ..errors import InputError
-from . import Layout, Source
+from ..model import LedgerRecord
+from . import limits
 from .docx import add_sheet
-from .model import LedgerRecord
+from .source import Layout, Source
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def _is_workbook(source: Source) -> bool:
@@ -29,38 +46,109 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return strip_invisible(str(value)).strip()
 
 
-def _covered(sheet) -> set[tuple[int, int]]:
-    """(row, column) of every position a merged range covers other than its top-left cell."""
-    out: set[tuple[int, int]] = set()
-    for merged in sheet.merged_cells.ranges:
-        for row in range(merged.min_row, merged.max_row + 1):
-            for col in range(merged.min_col, merged.max_col + 1):
-                if (row, col) != (merged.min_row, merged.min_col):
-                    out.add((row, col))
+def _merges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column) of every merged range of the sheet in
+    ``member``, read by streaming the sheet's XML (rows are dropped as they are passed)."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    out: list[tuple[int, int, int, int]] = []
+    with archive.open(member) as stream:
+        for _, element in etree.iterparse(
+            stream, events=("end",), tag=(f"{_MAIN}row", f"{_MAIN}mergeCell"), resolve_entities=False, no_network=True
+        ):
+            if element.tag == f"{_MAIN}mergeCell":
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref") or "")
+                except (TypeError, ValueError):
+                    min_col = None
+                if min_col is not None and min_row is not None:
+                    out.append((min_row, min_col, max_row or min_row, max_col or min_col))
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    return out
+
+
+def _sheet_rows(
+    sheet: ReadOnlyWorksheet, merges: list[tuple[int, int, int, int]], *, tally: limits.Tally
+) -> list[tuple[int, list[str | None]]]:
+    """The (row number, cells) of a sheet: the cells it holds, ``None`` where a merged range
+    covers a position, an empty row between two runs of rows (a break)."""
+    width = limits.MAX_COLUMNS
+    sheet.reset_dimensions()  # the cells present, not the declared dimension
+    held: dict[int, list[str | None]] = {}
+    # The stubs alias ReadOnlyWorksheet.iter_rows to Worksheet.iter_rows, whose self is a Worksheet.
+    for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[misc]
+        if len(values) > width and any(v not in (None, "") for v in values[width:]):
+            tally.far_cell(line=index)
+        cells: list[str | None] = [_text(v) for v in values[:width]]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if cells:
+            held[index] = tally.row(cells, line=index)
+    last = max(held, default=0)
+    for first_row, first_col, last_row, last_col in merges:
+        rows = range(first_row, min(last_row, last) + 1)
+        cols = range(first_col, min(last_col, width) + 1)
+        tally.covered(len(rows) * len(cols), line=first_row)
+        for row in rows:
+            cells = held.setdefault(row, [])
+            for col in cols:
+                if (row, col) != (first_row, first_col):
+                    cells.extend([""] * (col - len(cells)))
+                    cells[col - 1] = None
+    out: list[tuple[int, list[str | None]]] = []
+    for index in sorted(held):
+        if out and index > out[-1][0] + 1:
+            out.append((index - 1, []))  # the empty rows before it: one break
+        out.append((index, held[index]))
     return out
 
 
 def read(source: Source) -> LedgerRecord:
     from openpyxl import load_workbook
 
+    source.check_archive()
     try:
-        book = load_workbook(io.BytesIO(source.data), data_only=True, read_only=False)
+        book = load_workbook(io.BytesIO(source.data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise InputError(f"cannot open the workbook: {exc}", path=source.path,
-                         expected="an .xlsx workbook", message_zh="无法打开 Excel 工作簿") from exc
+        raise InputError(
+            f"cannot open the workbook: {exc}",
+            path=source.path,
+            expected="an .xlsx workbook",
+            message_zh="无法打开 Excel 工作簿",
+        ) from exc
     record = source.record(layout=LAYOUT.name)
-    for sheet in book.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
-        covered = _covered(sheet)
-        rows: list[tuple[int, list[str | None]]] = []
-        for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((index, [None if (index, col) in covered else _text(v)
-                                 for col, v in enumerate(values, start=1)]))
-        add_sheet(record, rows, sheet=sheet.title)
+    tally = limits.Tally(path=source.path)
+    archive = zipfile.ZipFile(io.BytesIO(source.data))
+    try:
+        for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                continue
+            try:
+                # Read-only sheets keep their member's name in ``_worksheet_path`` (openpyxl 3.1).
+                rows = _sheet_rows(
+                    sheet,
+                    _merges(archive, sheet._worksheet_path),  # type: ignore[attr-defined]  # private, not in the stubs
+                    tally=tally,
+                )
+            except InputError:
+                raise
+            except Exception as exc:  # a sheet's XML is read only now, as it is streamed
+                raise InputError(
+                    f"cannot read sheet {sheet.title}: {exc}",
+                    path=source.path,
+                    expected="an .xlsx workbook",
+                    message_zh=f"无法读取工作表 {sheet.title}",
+                ) from exc
+            add_sheet(record, rows, sheet=sheet.title)
+            record.warnings.extend(tally.finish(sheet=sheet.title))
+    finally:
+        book.close()
     return record
 
 

@@ -42,7 +42,8 @@ def _loadable() -> list[Path]:
 def sample_store(tmp_path_factory) -> Path:
     """A store folder holding every sample ledger, loaded once per test session. Tests open it
     read-only; a test that writes must copy it first (see ``writable_store``)."""
-    from zwgk.store import LedgerStore, load_paths
+    from zwgk.pipeline import load_paths
+    from zwgk.store.embedded import LedgerStore
 
     location = tmp_path_factory.mktemp("store") / "zwgk-data"
     with LedgerStore.open(location) as store:

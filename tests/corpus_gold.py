@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 CORPUS_DIR = Path(__file__).resolve().parent / "data" / "corpus"
@@ -42,9 +42,9 @@ KEY_CHARS = 12
 
 _SPACE = re.compile(r"[\s\u3000|]+")
 _NUMBER_LABEL = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]"        # 一、  二.
-    r"|[(（][一二三四五六七八九十]+[)）]"         # （一） (二)
-    r"|\d+[、.．)）]?)"                            # 1.  1、  1）  1
+    r"^(?:[一二三四五六七八九十]+[、.．]"  # 一、  二.
+    r"|[(（][一二三四五六七八九十]+[)）][、.．]?"  # （一） (二)、
+    r"|\d+[、.．)）]?)"  # 1.  1、  1）  1
 )
 
 
@@ -60,6 +60,7 @@ def heading_label(text: str | None) -> str:
 
 
 # --- gold ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class GoldTask:
@@ -77,22 +78,33 @@ def gold_tasks(doc: dict) -> list[GoldTask]:
     out = []
     if "rows" in doc:
         for row in doc["rows"]:
-            out.append(GoldTask(
-                n=row.get("n"), text_start=row.get("text_start") or "",
-                lead=tuple(row.get("units") or ()), responsible=(), deadline=row.get("deadline"),
-                path=tuple(row[k] for k in ("l1", "l2", "l3", "l4") if row.get(k)),
-            ))
+            out.append(
+                GoldTask(
+                    n=row.get("n"),
+                    text_start=row.get("text_start") or "",
+                    lead=tuple(row.get("units") or ()),
+                    responsible=(),
+                    deadline=row.get("deadline"),
+                    path=tuple(row[k] for k in ("l1", "l2", "l3", "l4") if row.get(k)),
+                )
+            )
     else:
         for task in doc.get("tasks", []):
-            out.append(GoldTask(
-                n=task.get("n"), text_start=task.get("text_start") or "",
-                lead=tuple(task.get("lead") or ()), responsible=tuple(task.get("responsible") or ()),
-                deadline=task.get("deadline"), path=tuple(task.get("path") or ()),
-            ))
+            out.append(
+                GoldTask(
+                    n=task.get("n"),
+                    text_start=task.get("text_start") or "",
+                    lead=tuple(task.get("lead") or ()),
+                    responsible=tuple(task.get("responsible") or ()),
+                    deadline=task.get("deadline"),
+                    path=tuple(task.get("path") or ()),
+                )
+            )
     return out
 
 
 # --- loaded ----------------------------------------------------------------------------------
+
 
 @dataclass
 class LoadedTask:
@@ -125,7 +137,7 @@ def read_tasks(path: Path) -> list[LoadedTask]:
     import pyoxigraph as ox
 
     from zwgk.loaders import read_ledger
-    from zwgk.rdf import build_ledger
+    from zwgk.ontology.builder import build_ledger
 
     built = build_ledger(read_ledger(path))
     store = ox.Store()
@@ -159,6 +171,7 @@ def read_tasks(path: Path) -> list[LoadedTask]:
 
 
 # --- matching --------------------------------------------------------------------------------
+
 
 def units_ok(gold: Iterable[str], loaded: dict[str, set[str]]) -> bool:
     """Exact set: as many loaded units as gold units, and each gold unit names a different
@@ -216,9 +229,11 @@ class FileScore:
 
     def line(self) -> str:
         f = max(self.found, 1)
-        text = (f"{self.key}: gold {self.gold} loaded {self.loaded} found {self.found} "
-                f"lead {self.lead_ok / f:.2f} other {self.other_ok / f:.2f} "
-                f"deadline {self.deadline_ok}/{self.deadline_n} path {self.path_ok / f:.2f}")
+        text = (
+            f"{self.key}: gold {self.gold} loaded {self.loaded} found {self.found} "
+            f"lead {self.lead_ok / f:.2f} other {self.other_ok / f:.2f} "
+            f"deadline {self.deadline_ok}/{self.deadline_n} path {self.path_ok / f:.2f}"
+        )
         if self.refused:
             text += f"  [refused: {self.refused}]"
         return text
@@ -248,7 +263,7 @@ def gold_path(ledger: Path) -> Path:
     return ledger.parent.parent / "gold" / (ledger.stem + ".json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def score_file(ledger: Path) -> FileScore:
     """The figures of one corpus ledger (``<corpus>/ledgers/<name>``) against its gold file."""
     from zwgk.errors import ZwgkError
@@ -308,11 +323,13 @@ def summary(scores: list[FileScore]) -> str:
     read = sum(1 for s in scores if s.loaded)
     macro = sum(s.found / s.gold for s in scores if s.gold) / max(len(scores), 1)
     pct = lambda a, b: f"{a / b:.2f}" if b else "-"  # noqa: E731
-    return (f"TOTAL files read {read}/{len(scores)}; recall {pct(f, g)} ({f}/{g}), per-file mean {macro:.2f}; "
-            f"precision {pct(f, n)}; lead {pct(sum(s.lead_ok for s in scores), f)}; "
-            f"other units {pct(sum(s.other_ok for s in scores), f)}; "
-            f"deadline {pct(sum(s.deadline_ok for s in scores), dn)}; "
-            f"path {pct(sum(s.path_ok for s in scores), f)}")
+    return (
+        f"TOTAL files read {read}/{len(scores)}; recall {pct(f, g)} ({f}/{g}), per-file mean {macro:.2f}; "
+        f"precision {pct(f, n)}; lead {pct(sum(s.lead_ok for s in scores), f)}; "
+        f"other units {pct(sum(s.other_ok for s in scores), f)}; "
+        f"deadline {pct(sum(s.deadline_ok for s in scores), dn)}; "
+        f"path {pct(sum(s.path_ok for s in scores), f)}"
+    )
 
 
 # --- expectations ----------------------------------------------------------------------------
@@ -335,13 +352,14 @@ def expectations(scores: list[FileScore]) -> dict:
         by_corpus.setdefault(s.corpus, []).append(s)
     return {
         "about": "Figures the current readers reach on tests/data/corpus, asserted by "
-                 "tests/test_corpus.py: per file the bounds named; per corpus the minimum totals "
-                 "(shares 0-1, floored to 4 decimals). Regenerate from the current figures with "
-                 "`.venv/bin/python tests/corpus_report.py --write-expected`.",
+        "tests/test_corpus.py: per file the bounds named; per corpus the minimum totals "
+        "(shares 0-1, floored to 4 decimals). Regenerate from the current figures with "
+        "`.venv/bin/python tests/corpus_report.py --write-expected`.",
         "files": {s.key: {bound(name): getattr(s, name) for name in FILE_FIGURES} for s in scores},
-        "totals": {corpus: {name: math.floor(value * 10_000) / 10_000
-                            for name, value in totals(group).items()}
-                   for corpus, group in by_corpus.items()},
+        "totals": {
+            corpus: {name: math.floor(value * 10_000) / 10_000 for name, value in totals(group).items()}
+            for corpus, group in by_corpus.items()
+        },
     }
 
 

@@ -17,8 +17,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus_gold import (  # noqa: E402
-    CORPORA, CORPUS_DIR, EXPECTED, FILE_FIGURES, TOTAL_FIGURES, bound, ledgers, read_expected, score_file,
-    summary, write_expected,
+    CORPORA,
+    CORPUS_DIR,
+    EXPECTED,
+    FILE_FIGURES,
+    TOTAL_FIGURES,
+    bound,
+    ledgers,
+    read_expected,
+    score_file,
+    summary,
+    write_expected,
 )
 
 
@@ -43,8 +52,11 @@ def regressions(old: dict, new: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write-expected", action="store_true",
-                        help=f"rewrite {EXPECTED.relative_to(CORPUS_DIR.parent.parent.parent)} from the current figures")
+    parser.add_argument(
+        "--write-expected",
+        action="store_true",
+        help=f"rewrite {EXPECTED.relative_to(CORPUS_DIR.parent.parent.parent)} from the current figures",
+    )
     parser.add_argument("--refusals", action="store_true", help="also print why each refused file was refused")
     args = parser.parse_args(argv)
 

@@ -52,8 +52,17 @@ def vertical_runs(rows: list[list[str] | None], columns) -> list[tuple[int, int,
 
 
 # The 150-row 石泉县 sample as an office table: the text reading's tasks, one row each.
-SHIQUAN_HEADER = ["序号", "一级指标", "二级指标", "三级指标", "四级指标", "工作任务", "牵头单位",
-                  "完成时限", "公开方式"]
+SHIQUAN_HEADER = [
+    "序号",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "四级指标",
+    "工作任务",
+    "牵头单位",
+    "完成时限",
+    "公开方式",
+]
 SHIQUAN_MERGED = (1, 2, 3, 4, 6, 7)
 """Columns whose runs of equal cells are written as vertically merged cells."""
 
@@ -77,8 +86,10 @@ def shiquan_rows() -> tuple[list[list[str]], list[tuple[int, int, int]]]:
         path = list(task.indicators) + [""] * (4 - len(task.indicators))
         unit = "\n".join(u.text for u in task.units)
         rows.append([task.number or "", *path, task.text, unit, task.deadline or "", task.channel or ""])
-        keys.append([tuple(task.indicators[:k + 1]) if k < len(task.indicators) else None for k in range(4)]
-                    + [any(u.inherited for u in task.units), task.deadline_inherited])
+        keys.append(
+            [tuple(task.indicators[: k + 1]) if k < len(task.indicators) else None for k in range(4)]
+            + [any(u.inherited for u in task.units), task.deadline_inherited]
+        )
     merges = []
     for col in SHIQUAN_MERGED:
         start = 1

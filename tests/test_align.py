@@ -10,25 +10,40 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from zwgk import iris
-from zwgk.align import (ALIGNMENTS_GRAPH, METHOD, align_store, compare_ledgers, compute_alignments,
-                        stored_alignments, task_documents, words)
 from zwgk.cli import main
-from zwgk.store import LedgerStore, load_paths
+from zwgk.compare.align import (
+    ALIGNMENTS_GRAPH,
+    METHOD,
+    align_store,
+    compare_ledgers,
+    compute_alignments,
+    stored_alignments,
+    task_documents,
+    words,
+)
+from zwgk.ontology import iris
+from zwgk.pipeline import load_paths, remove_ledgers
+from zwgk.store.embedded import LedgerStore
 
 HUBEI, HUALONG, SHIQUAN, HUAINAN, HENAN = (
-    "2020-314af18bf3", "2020-4bd17732d6", "2021-ab5383965a", "2024-e0e5bb0c5e", "undated-7c203e772c")
+    "2020-314af18bf3",
+    "2020-4bd17732d6",
+    "2021-ab5383965a",
+    "2024-e0e5bb0c5e",
+    "undated-7c203e772c",
+)
 
 # 004 task → the 002 task it carries out (same item of the State Council's 2020 key points).
-EXPECTED = {1: 1, 3: 1, 4: 2, 6: 3, 7: 5, 8: 5, 9: 5, 11: 5, 21: 8, 22: 8, 28: 15, 31: 16, 32: 17,
-            35: 19, 36: 19}
+EXPECTED = {1: 1, 3: 1, 4: 2, 6: 3, 7: 5, 8: 5, 9: 5, 11: 5, 21: 8, 22: 8, 28: 15, 31: 16, 32: 17, 35: 19, 36: 19}
 # Sections of the outline: 004 tasks → the 002 tasks of the corresponding section.
-SECTIONS = [(range(1, 7), range(1, 5)),      # 一、用权公开 / 权力配置、决策、文件
-            (range(7, 17), range(5, 8)),     # 二、“六稳”“六保”
-            (range(17, 21), range(5, 8)),    # 三、营商环境
-            (range(21, 28), range(8, 15)),   # 四、公共卫生 / 重点领域
-            (range(28, 33), range(15, 18)),  # 五、政府信息公开条例 / 平台
-            (range(33, 38), range(18, 21))]  # 六、保障措施
+SECTIONS = [
+    (range(1, 7), range(1, 5)),  # 一、用权公开 / 权力配置、决策、文件
+    (range(7, 17), range(5, 8)),  # 二、“六稳”“六保”
+    (range(17, 21), range(5, 8)),  # 三、营商环境
+    (range(21, 28), range(8, 15)),  # 四、公共卫生 / 重点领域
+    (range(28, 33), range(15, 18)),  # 五、政府信息公开条例 / 平台
+    (range(33, 38), range(18, 21)),
+]  # 六、保障措施
 
 
 def _same_section(a: int, b: int) -> bool:
@@ -67,7 +82,7 @@ def test_002_and_004_pair_section_by_section(aligned):
     assert {(a, b) for a, b in EXPECTED.items()} <= found
     correct = sum(1 for a, b in found if _same_section(a, b))
     assert len(found) == 20
-    assert correct / len(found) >= 0.9          # measured: 19 of 20 (004#10 稳投资 → 002#4 政策解读 is wrong)
+    assert correct / len(found) >= 0.9  # measured: 19 of 20 (004#10 稳投资 → 002#4 政策解读 is wrong)
     # the district (县级) task is the source, the province's the target, as zw:source is defined
     assert all(x.source.startswith(iris.ledger(HUALONG)) for _, _, x in pairs)
 
@@ -94,11 +109,15 @@ def test_alignments_are_stored_as_zw_alignment_nodes_in_their_graph(aligned):
     location, report = aligned
     assert (report.ledgers, report.tasks, len(report.alignments)) == (5, 297, 276)
     with LedgerStore.open(location, read_only=True) as store:
-        rows = list(store.raw.query(f"""PREFIX zw: <{iris.ZW}>
+        rows = list(
+            store.raw.query(f"""PREFIX zw: <{iris.ZW}>
             SELECT ?a ?s ?t ?score ?m WHERE {{ GRAPH <{ALIGNMENTS_GRAPH}> {{
-              ?a a zw:Alignment ; zw:source ?s ; zw:target ?t ; zw:score ?score ; zw:method ?m }} }}"""))
-        ledgers_graph = bool(store.raw.query(f"""PREFIX zw: <{iris.ZW}>
-            ASK {{ GRAPH <{ALIGNMENTS_GRAPH}> {{ ?l a zw:Ledger }} }}"""))
+              ?a a zw:Alignment ; zw:source ?s ; zw:target ?t ; zw:score ?score ; zw:method ?m }} }}""")
+        )
+        ledgers_graph = bool(
+            store.raw.query(f"""PREFIX zw: <{iris.ZW}>
+            ASK {{ GRAPH <{ALIGNMENTS_GRAPH}> {{ ?l a zw:Ledger }} }}""")
+        )
     assert len(rows) == 276 and not ledgers_graph
     for row in rows:
         assert row["score"].datatype.value == "http://www.w3.org/2001/XMLSchema#decimal"
@@ -120,12 +139,12 @@ def test_reloading_a_changed_ledger_recomputes_the_alignments(aligned, samples, 
     with LedgerStore.open(location) as store:
         before = {(a, b) for a, b, _ in _positions(stored_alignments(store), task_documents(store))}
         assert (35, 19) in before
-        summary, = load_paths(store, [changed]).summaries
+        (summary,) = load_paths(store, [changed]).summaries
         assert (summary.id, summary.status) == (HUALONG, "replaced")
         docs = task_documents(store)
         after = {(a, b) for a, b, _ in _positions(stored_alignments(store), docs)}
         assert (35, 19) not in after and (28, 15) in after
-        store.remove([HUBEI])
+        remove_ledgers(store, [HUBEI])
         assert not any(iris.ledger(HUBEI) in x.source + x.target for x in stored_alignments(store))
 
 
@@ -144,7 +163,7 @@ def test_compare_lists_pairs_only_a_only_b_and_lead_types(aligned):
     assert pair.a.lead_types == pair.b.lead_types == ("卫生健康",) and pair.same_lead_type
     assert any(n > 0 for _, _, n in comparison.lead_type_changes)
     assert {(p.a.position, p.b.position) for p in computed.pairs} >= set(EXPECTED.items())
-    assert all(p.b.lead_types == () for p in computed.pairs)   # the 2020 key points name no lead units
+    assert all(p.b.lead_types == () for p in computed.pairs)  # the 2020 key points name no lead units
 
 
 def test_cli_align_and_compare(aligned, tmp_path):

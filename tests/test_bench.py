@@ -23,7 +23,9 @@ def test_harness_runs_on_three_ledgers_and_writes_the_schema(tmp_path, capsys):
     assert entry["n"] == 3
     for key in ("load_s", "load_peak_mib", "validate_s", "validate_pyshacl_s", "export_s"):
         assert isinstance(entry[key], float), key
-    assert entry["queries"] and all({"median_s", "rdflib_median_s", "rows"} <= set(q) for q in entry["queries"].values())
+    assert entry["queries"] and all(
+        {"median_s", "rdflib_median_s", "rows"} <= set(q) for q in entry["queries"].values()
+    )
     # required parameters get values from the corpus itself: a ledger id, the typical unit name
     assert entry["queries"]["indicator-tree"]["parameters"]["ledger"].split("-")[0].isdigit()
     assert entry["queries"]["unit-tasks"]["parameters"] == {"unit": "财政局"}

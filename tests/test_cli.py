@@ -27,7 +27,14 @@ def test_load_then_list_as_json(tmp_path, samples):
     assert by_file["huainan-canlian-2024-renwu-fengong.txt"]["task_count"] == 22
     assert by_file["huainan-canlian-2024-renwu-fengong.txt"]["year"] == 2024
     assert by_file["hualong-2020-zeren-fengong.txt"]["jurisdiction"] == "华龙区"
-    assert set(by_file["hualong-2020-zeren-fengong.txt"]) >= {"id", "title", "jurisdiction", "year", "source_file", "task_count"}
+    assert set(by_file["hualong-2020-zeren-fengong.txt"]) >= {
+        "id",
+        "title",
+        "jurisdiction",
+        "year",
+        "source_file",
+        "task_count",
+    }
 
 
 def test_bad_file_exit_status_2_names_the_file(tmp_path, samples):
@@ -93,8 +100,9 @@ NOTICE = "这是一份普通的通知。\n请各单位认真学习。\n"
 
 def _ledger_with_warnings(path):
     """A small table with a column no synonym knows (header on line 3) and no year, place or issuer."""
-    path.write_text("政务公开工作任务分解表\n\n" + "\n".join("\t".join(r) for r in [HEADER] + ROWS) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "政务公开工作任务分解表\n\n" + "\n".join("\t".join(r) for r in [HEADER] + ROWS) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -120,21 +128,55 @@ def test_load_json_carries_warnings_and_refused_files(tmp_path, samples):
     bad = tmp_path / "notice.txt"
     bad.write_text(NOTICE, encoding="utf-8")
     store = str(tmp_path / "db")
-    result = invoke("--store", store, "load", "--format", "json", "--keep-going", "--layout", "tsv",
-                    str(good), str(bad), str(samples["004"]))
+    result = invoke(
+        "--store",
+        store,
+        "load",
+        "--format",
+        "json",
+        "--keep-going",
+        "--layout",
+        "tsv",
+        str(good),
+        str(bad),
+        str(samples["004"]),
+    )
     assert result.exit_code == 2
     document = json.loads(result.stdout)
     assert set(document) == {"ledgers", "refused"}
     first, second = document["ledgers"]
-    assert set(first) == {"id", "source_file", "title", "jurisdiction", "year", "layout", "tasks", "indicators",
-                          "agencies", "status", "warnings"}
+    assert set(first) == {
+        "id",
+        "source_file",
+        "title",
+        "jurisdiction",
+        "year",
+        "layout",
+        "tasks",
+        "indicators",
+        "agencies",
+        "status",
+        "warnings",
+        "sha256",
+        "changes",
+        "replaces",
+    }
     assert (first["source_file"], first["tasks"], first["status"], first["layout"]) == ("ledger.txt", 3, "new", "tsv")
-    assert {"code": "unknown-header", "line": 3, "en": "unknown header words: 奇怪列",
-            "zh": "未识别的表头：奇怪列"} in first["warnings"]
-    assert {"code": "year-unknown", "line": None, "en": "year unknown: give it with --year",
-            "zh": "未识别年度，可用 --year 指定"} in first["warnings"]
+    assert (first["changes"], first["replaces"], len(first["sha256"])) == (None, None, 64)
+    assert {
+        "code": "unknown-header",
+        "line": 3,
+        "en": "unknown header words: 奇怪列",
+        "zh": "未识别的表头：奇怪列",
+    } in first["warnings"]
+    assert {
+        "code": "year-unknown",
+        "line": None,
+        "en": "year unknown: give it with --year",
+        "zh": "未识别年度，可用 --year 指定",
+    } in first["warnings"]
     assert (second["source_file"], second["tasks"], second["warnings"]) == ("hualong-2020-zeren-fengong.txt", 37, [])
-    refused, = document["refused"]
+    (refused,) = document["refused"]
     assert (refused["file"], refused["line"]) == (str(bad), 1)
     assert refused["message"] and refused["message_zh"]
     # Without --keep-going the same batch writes nothing and lists no ledger.
@@ -168,8 +210,9 @@ def test_folder_with_a_bad_file_writes_nothing_and_names_it(tmp_path, samples):
     bad = str(folder / "zz-notice.txt")
     refused = [line for line in lines if bad in line]
     assert len(refused) == 1 and refused[0].startswith(f"refused: {bad}, line 1: ")
-    assert lines[-1] == ("zwgk: error: 2 files read, 1 refused; nothing was written "
-                         "(--keep-going loads the files that were read)")
+    assert lines[-1] == (
+        "zwgk: error: 2 files read, 1 refused; nothing was written (--keep-going loads the files that were read)"
+    )
     assert f"skipped: {folder / '.hidden.txt'} (hidden)" in lines
     assert f"skipped: {folder / 'README.md'} (a project file, not a ledger)" in lines
     assert f"skipped: {folder / 'photo.png'} (not a ledger format (.png))" in lines
@@ -222,11 +265,14 @@ def test_validate_folder_reads_every_file_and_names_the_bad_one(tmp_path, sample
 FORMATS = Path(__file__).parent / "data" / "formats"
 
 
-@pytest.mark.parametrize("name, says", [
-    ("pdf/scanned.pdf", "scan"),
-    ("pdf/encrypted.pdf", "password"),
-    ("html/no-ledger.html", "no ledger found"),
-])
+@pytest.mark.parametrize(
+    "name, says",
+    [
+        ("pdf/scanned.pdf", "scan"),
+        ("pdf/encrypted.pdf", "password"),
+        ("html/no-ledger.html", "no ledger found"),
+    ],
+)
 def test_unreadable_formats_get_one_message_and_leave_the_store_as_it_was(tmp_path, samples, name, says):
     """A scanned PDF, a password-protected PDF and a web page without a ledger: one message
     naming the file, exit status 2, and the ledger already in the store untouched."""
@@ -240,3 +286,15 @@ def test_unreadable_formats_get_one_message_and_leave_the_store_as_it_was(tmp_pa
     assert result.stderr.startswith(f"zwgk: error: {path}") and says in result.stderr.lower()
     assert "Traceback" not in result.stderr
     assert invoke("--store", store, "export", "--format", "nquads").stdout == before
+
+
+def test_export_to_standard_output_is_only_the_data(tmp_path, samples):
+    """Without -o the data goes to standard output and nothing else does (no summary line)."""
+    from pyoxigraph import RdfFormat, parse
+
+    store = str(tmp_path / "db")
+    assert run("--store", store, "load", str(samples["003"])).exit_code == 0
+    result = CliRunner().invoke(main, ["--store", store, "export", "--format", "nquads"])
+    assert result.exit_code == 0 and result.stderr == ""
+    graphs = {str(q.graph_name.value) for q in parse(result.stdout_bytes, format=RdfFormat.N_QUADS)}
+    assert graphs == {"https://w3id.org/zwgk/ontology", "https://w3id.org/zwgk/id/graph/2024-e0e5bb0c5e"}

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import pytest
 from corpus_gold import (
-    CORPORA, CORPUS_DIR, FILE_FIGURES, TOTAL_FIGURES, all_ledgers, bound, ledgers, read_expected, score_file,
+    CORPORA,
+    CORPUS_DIR,
+    FILE_FIGURES,
+    TOTAL_FIGURES,
+    all_ledgers,
+    bound,
+    ledgers,
+    read_expected,
+    score_file,
     totals,
 )
 
@@ -30,7 +38,8 @@ def test_the_corpus_is_complete():
         for path in ledgers(corpus):
             assert (CORPUS_DIR / corpus / "gold" / f"{path.stem}.json").is_file(), f"{_id(path)}: no gold file"
     assert sorted(EXPECTED["files"]) == sorted(map(_id, LEDGERS)), (
-        f"expected.json does not list exactly the corpus files {REGENERATE}")
+        f"expected.json does not list exactly the corpus files {REGENERATE}"
+    )
 
 
 @pytest.mark.parametrize("ledger", LEDGERS, ids=_id)
@@ -62,11 +71,15 @@ def test_corpus_totals(corpus):
     figures = totals(scores)
     minimums = EXPECTED["totals"].get(corpus)
     assert minimums is not None, f"{corpus}: no totals in expected.json {REGENERATE}"
-    failures = [f"{name} {figures[name]:.4f} < {minimums[name]}" for name in TOTAL_FIGURES
-                if name in minimums and figures[name] < minimums[name] - 1e-9]
+    failures = [
+        f"{name} {figures[name]:.4f} < {minimums[name]}"
+        for name in TOTAL_FIGURES
+        if name in minimums and figures[name] < minimums[name] - 1e-9
+    ]
     if failures:
         lines = [f"corpus {corpus}: " + "; ".join(failures)]
-        lines.extend(f"  {s.line()}" + (f"\n    not found: {' / '.join(s.missing)}" if s.missing else "")
-                     for s in scores)
+        lines.extend(
+            f"  {s.line()}" + (f"\n    not found: {' / '.join(s.missing)}" if s.missing else "") for s in scores
+        )
         lines.append(f"  {REGENERATE}")
         pytest.fail("\n".join(lines), pytrace=False)

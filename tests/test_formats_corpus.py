@@ -12,8 +12,8 @@ from html import escape
 from pathlib import Path
 
 import pytest
-
 from variants import compare, expected_tasks, table_of
+
 from zwgk.loaders import read_ledger
 
 TABLES = sorted((Path(__file__).parent / "data" / "corpus" / "tables" / "ledgers").glob("*.txt"))
@@ -79,15 +79,18 @@ def write_html(table, path: Path) -> None:
     body = ["<tr>" + "".join(f"<th>{escape(title)}</th>" for title in table.header) + "</tr>"]
     for r, row in enumerate(cells):
         tds = "".join(
-            f'<td{f" rowspan={spans[r][c]}" if spans[r][c] > 1 else ""}>{escape(value).replace(chr(10), "<br>")}</td>'
-            for c, value in enumerate(row) if value is not None)
+            f"<td{f' rowspan={spans[r][c]}' if spans[r][c] > 1 else ''}>{escape(value).replace(chr(10), '<br>')}</td>"
+            for c, value in enumerate(row)
+            if value is not None
+        )
         body.append(f"<tr>{tds}</tr>")
     title = escape(table.title or "政务公开工作任务分解表")
     path.write_text(
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>'
         f'<div class="nav">首页 &gt; 政务公开 &gt; 政策文件</div><h1>{title}</h1>'
         f'<table border="1">{"".join(body)}</table><div class="footer">版权所有</div></body></html>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 WRITERS = {".docx": write_docx, ".xlsx": write_xlsx, ".html": write_html}
@@ -101,6 +104,8 @@ def test_corpus_table_in_office_formats(tmp_path, path, suffix):
     written = tmp_path / f"{path.stem}{suffix}"
     WRITERS[suffix](table, written)
     back = read_ledger(written)
-    assert len(back.tasks) == len(record.tasks), f"{written.name}: {len(back.tasks)} tasks, text has {len(record.tasks)}"
+    assert len(back.tasks) == len(record.tasks), (
+        f"{written.name}: {len(back.tasks)} tasks, text has {len(record.tasks)}"
+    )
     problems = compare(back.tasks, expected_tasks(record))
     assert not problems, f"{written.name}: " + "; ".join(problems[:3])

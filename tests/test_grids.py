@@ -17,12 +17,17 @@ def cells(pieces):
 
 # --- bar_cells ---------------------------------------------------------------------------------
 
+
 def test_one_cell_per_line_closed_by_a_bar():
     """02_xuancheng: every cell on its own line, closed by ' |'."""
     lines = ["工作任务 |", "具体要求 |", "责任单位 |", "推进政策公开 |", "及时公开政策文件。 |", "县财政局 |"]
     assert cells(bar_cells(lines)) == [
-        ("工作任务", 1, 1), ("具体要求", 2, 2), ("责任单位", 3, 3),
-        ("推进政策公开", 4, 4), ("及时公开政策文件。", 5, 5), ("县财政局", 6, 6),
+        ("工作任务", 1, 1),
+        ("具体要求", 2, 2),
+        ("责任单位", 3, 3),
+        ("推进政策公开", 4, 4),
+        ("及时公开政策文件。", 5, 5),
+        ("县财政局", 6, 6),
     ]
 
 
@@ -31,7 +36,11 @@ def test_a_lone_bar_line_closes_the_cell_above():
     empty cells (an empty header corner, a merged cell)."""
     lines = ["|", "工作任务", "|", "具体内容", "|", "责任部门", "|", "|", "推进政策公开", "|"]
     assert cells(bar_cells(lines)) == [
-        ("", 1, 1), ("工作任务", 2, 3), ("具体内容", 4, 5), ("责任部门", 6, 7), ("", 8, 8),
+        ("", 1, 1),
+        ("工作任务", 2, 3),
+        ("具体内容", 4, 5),
+        ("责任部门", 6, 7),
+        ("", 8, 8),
         ("推进政策公开", 9, 10),
     ]
 
@@ -40,14 +49,24 @@ def test_rows_of_bars():
     """03_jiangmen: 'a | b | c |' rows, one cell per bar."""
     lines = ["工作任务 | 具体要求 | 责任科室 |", "一、做好行政执法信息公开 | 1.加强行政执法信息公开。 | 局政法科 |"]
     assert cells(bar_cells(lines)) == [
-        ("工作任务", 1, 1), ("具体要求", 1, 1), ("责任科室", 1, 1),
-        ("一、做好行政执法信息公开", 2, 2), ("1.加强行政执法信息公开。", 2, 2), ("局政法科", 2, 2),
+        ("工作任务", 1, 1),
+        ("具体要求", 1, 1),
+        ("责任科室", 1, 1),
+        ("一、做好行政执法信息公开", 2, 2),
+        ("1.加强行政执法信息公开。", 2, 2),
+        ("局政法科", 2, 2),
     ]
 
 
 def test_runs_of_bars_give_empty_cells():
     assert [p.text for p in bar_cells(["局主办科室 | |", "及时公开。 ||| 局规划科 |"])] == [
-        "局主办科室", "", "及时公开。", "", "", "局规划科"]
+        "局主办科室",
+        "",
+        "及时公开。",
+        "",
+        "",
+        "局规划科",
+    ]
 
 
 def test_full_width_bar_closes_a_cell():
@@ -88,11 +107,26 @@ def test_bar_cells_stop_at_the_footer():
 
 # --- paragraph_cells ---------------------------------------------------------------------------
 
+
 def test_paragraph_cells():
     """09_zhongshan: one cell per paragraph; a paragraph's lines make one cell."""
-    lines = ["工作任务", "", "具体要求", "", "落实科室(部门)", "", "做好各类规划主动公开", "", "1.主动公开各类规划", "原文和政策解读。"]
+    lines = [
+        "工作任务",
+        "",
+        "具体要求",
+        "",
+        "落实科室(部门)",
+        "",
+        "做好各类规划主动公开",
+        "",
+        "1.主动公开各类规划",
+        "原文和政策解读。",
+    ]
     assert cells(paragraph_cells(lines)) == [
-        ("工作任务", 1, 1), ("具体要求", 3, 3), ("落实科室(部门)", 5, 5), ("做好各类规划主动公开", 7, 7),
+        ("工作任务", 1, 1),
+        ("具体要求", 3, 3),
+        ("落实科室(部门)", 5, 5),
+        ("做好各类规划主动公开", 7, 7),
         ("1.主动公开各类规划\n原文和政策解读。", 9, 10),
     ]
 
@@ -146,7 +180,11 @@ def test_full_width_bars_without_outer_bars():
 def test_leading_bar_is_an_empty_cell_when_the_header_has_no_outer_bar():
     """｜｜text｜unit｜: a row whose edge cells are empty (a merged heading) starts with a bar;
     the header shows the table has no outer bars, so that bar closes an empty first cell."""
-    lines = ["工作任务｜具体要求｜责任单位", "推进政策公开｜及时公开政策文件。｜县政府办公室", "｜公开预算决算。｜县财政局｜"]
+    lines = [
+        "工作任务｜具体要求｜责任单位",
+        "推进政策公开｜及时公开政策文件。｜县政府办公室",
+        "｜公开预算决算。｜县财政局｜",
+    ]
     assert line_rows(lines, delimiter="bar") == [
         (1, ["工作任务", "具体要求", "责任单位"]),
         (2, ["推进政策公开", "及时公开政策文件。", "县政府办公室"]),
@@ -164,7 +202,10 @@ def test_comma_rows():
 
 def test_tab_rows_keep_empty_cells():
     lines = ["序号\t主要任务\t责任单位", "2\t推进预算决算信息公开。\t"]
-    assert line_rows(lines, delimiter="tab") == [(1, ["序号", "主要任务", "责任单位"]), (2, ["2", "推进预算决算信息公开。", ""])]
+    assert line_rows(lines, delimiter="tab") == [
+        (1, ["序号", "主要任务", "责任单位"]),
+        (2, ["2", "推进预算决算信息公开。", ""]),
+    ]
 
 
 # Columns aligned as a fixed-width export prints them: each Chinese character two columns wide.
@@ -196,6 +237,7 @@ def test_aligned_text_with_single_spaces_stays_one_cell():
 
 # --- row_completeness --------------------------------------------------------------------------
 
+
 def test_row_completeness_whole_rows():
     lines = ["序号\t主要任务\t责任单位", "1\t做好公开。\t县财政局", "2\t公开预算。\t县财政局"]
     assert row_completeness(lines, delimiter="tab", first=2, last=3) == 1.0
@@ -204,8 +246,12 @@ def test_row_completeness_whole_rows():
 def test_row_completeness_with_merged_cells_left_out():
     """One of the four rows lacks its unit cell: three rows in four have the common count."""
     lines = [
-        "| 序号 | 主要任务 | 责任单位 |", "|---|---|---|",
-        "| 1 | 做好公开。 | 县财政局 |", "| 2 | 公开预算。 |", "| 3 | 公开决算。 | 县财政局 |", "| 4 | 公开。 | 县财政局 |",
+        "| 序号 | 主要任务 | 责任单位 |",
+        "|---|---|---|",
+        "| 1 | 做好公开。 | 县财政局 |",
+        "| 2 | 公开预算。 |",
+        "| 3 | 公开决算。 | 县财政局 |",
+        "| 4 | 公开。 | 县财政局 |",
     ]
     assert row_completeness(lines, delimiter="bar", first=3, last=6) == 0.75
     assert row_completeness(lines, delimiter="bar", first=5, last=6) == 1.0

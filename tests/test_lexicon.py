@@ -14,7 +14,10 @@ from zwgk.analysis import lexicon
 def _run(code: str, *, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=True,
     )
     return result.stdout.strip()
 
@@ -56,11 +59,14 @@ def test_splitting_unit_cells_with_separators_does_not_need_jieba(samples):
 
 
 def test_cache_lives_in_the_users_cache_folder(tmp_path):
-    out = _run("""
+    out = _run(
+        """
         from zwgk.analysis import lexicon
         print(lexicon.cut("民政局司法局"))
         print(lexicon.cache_file())
-    """, env={"XDG_CACHE_HOME": str(tmp_path)})
+    """,
+        env={"XDG_CACHE_HOME": str(tmp_path)},
+    )
     words, path = out.splitlines()[-2:]
     assert words == "['民政局', '司法局']"
     assert path == str(tmp_path / "zwgk" / "jieba.cache")

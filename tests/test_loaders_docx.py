@@ -55,8 +55,9 @@ def _table(rows_text):
 
 
 def test_vertical_merge_is_inherited(tmp_path):
-    document, table = _table([["主要任务", "牵头单位", "完成时限"], ["公开预算", "", "6月底前"],
-                              ["公开决算", "", "9月底前"]])
+    document, table = _table(
+        [["主要任务", "牵头单位", "完成时限"], ["公开预算", "", "6月底前"], ["公开决算", "", "9月底前"]]
+    )
     merged = table.cell(1, 1).merge(table.cell(2, 1))
     merged.text = "县财政局"
     path = tmp_path / "m.docx"
@@ -66,12 +67,14 @@ def test_vertical_merge_is_inherited(tmp_path):
         ("公开预算", "县财政局", False, "6月底前"),
         ("公开决算", "县财政局", True, "9月底前"),
     ]
+    assert [sorted(t.inherited) for t in record.tasks] == [[], ["leadUnit"]]
 
 
 def test_empty_cell_does_not_inherit(tmp_path):
     """An empty cell that no merge covers stays empty: it does not take the unit or deadline above."""
-    document, _ = _table([["主要任务", "牵头单位", "完成时限"], ["公开预算", "县财政局", "6月底前"],
-                          ["公开决算", "", ""]])
+    document, _ = _table(
+        [["主要任务", "牵头单位", "完成时限"], ["公开预算", "县财政局", "6月底前"], ["公开决算", "", ""]]
+    )
     path = tmp_path / "e.docx"
     document.save(path)
     record = read_ledger(path)
@@ -98,9 +101,13 @@ def test_line_breaks_in_a_cell_separate_units(tmp_path):
 
 
 def test_spanned_columns_and_nested_table(tmp_path):
-    document, table = _table([["主要任务", "牵头单位", "责任单位", "完成时限"],
-                              ["公开预算", "县财政局", "", "6月底前"],
-                              ["公开决算", "", "", "9月底前"]])
+    document, table = _table(
+        [
+            ["主要任务", "牵头单位", "责任单位", "完成时限"],
+            ["公开预算", "县财政局", "", "6月底前"],
+            ["公开决算", "", "", "9月底前"],
+        ]
+    )
     # 牵头单位 spans two columns in row 1: the covered position is not an empty 责任单位 of its own.
     table.cell(1, 1).merge(table.cell(1, 2))
     # A table nested in the 牵头单位 cell of row 2: its text is the cell's text.

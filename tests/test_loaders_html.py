@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from zwgk.analysis.agencies import split_units
 from zwgk.errors import InputError
-from zwgk.loaders import Source, html, read_ledger, readings
+from zwgk.loaders import Source, html, limits, read_ledger, readings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "data" / "formats" / "html"
@@ -44,7 +45,11 @@ def test_shiquan_page_gives_the_sample_tasks(name, shiquan):
     # Metadata from the page's visible text (the 索引号 block, the <h1>), not from the markup.
     assert record.title == shiquan.title
     assert (record.issuer, record.year, record.doc_number, record.jurisdiction) == (
-        "石泉县人民政府办公室", 2021, "石政办函〔2021〕12号", "石泉县")
+        "石泉县人民政府办公室",
+        2021,
+        "石政办函〔2021〕12号",
+        "石泉县",
+    )
     assert not record.warnings
 
 
@@ -57,8 +62,7 @@ def test_gbk_page_is_decoded_by_its_meta_charset():
 def test_declared_charset_that_does_not_decode_the_page(tmp_path):
     """A UTF-8 page still declaring gb2312 (a site moved to UTF-8): the declaration is wrong,
     the bytes are UTF-8."""
-    page = (FIXTURES / "empty-cell.html").read_text(encoding="utf-8").replace(
-        'charset="utf-8"', 'charset="gb2312"')
+    page = (FIXTURES / "empty-cell.html").read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="gb2312"')
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
     assert "县政府办公室" in html.page_text(Source(path))
@@ -77,8 +81,9 @@ def test_rowspan_and_colspan_in_the_grid():
         "<tr><td>1</td><td rowspan='2'>一、公开</td><td>会议</td><td rowspan='2'>甲局<br>乙局</td></tr>"
         "<tr><td>2</td><td>文件</td></tr>"
         "<tr><td>3</td><td colspan='2' rowspan='2'>二、解读</td><td></td></tr>"
-        "<tr><td>4</td><td>丙局</td></tr></table>")
-    cells = [c for _, c in html.table_rows(table)]
+        "<tr><td>4</td><td>丙局</td></tr></table>"
+    )
+    cells = [c for _, c in html.table_rows(table, tally=limits.Tally(path=Path("t.html")))]
     assert cells == [
         ["序号", "指标", "", "牵头单位"],
         ["1", "一、公开", "会议", "甲局\n乙局"],
@@ -93,8 +98,9 @@ def test_nested_table_is_the_cell_text():
 
     table = lxml.html.fromstring(
         "<table><tr><td>序号</td><td>牵头单位</td></tr>"
-        "<tr><td>1</td><td><table><tr><td>甲局</td></tr><tr><td>乙局</td></tr></table></td></tr></table>")
-    assert [c for _, c in html.table_rows(table)][1] == ["1", "甲局\n乙局"]
+        "<tr><td>1</td><td><table><tr><td>甲局</td></tr><tr><td>乙局</td></tr></table></td></tr></table>"
+    )
+    assert [c for _, c in html.table_rows(table, tally=limits.Tally(path=Path("t.html")))][1] == ["1", "甲局\n乙局"]
 
 
 def test_hualong_page_split_over_two_tables():
@@ -114,7 +120,8 @@ def test_prose_page():
     assert record.layout == "html"
     assert len(record.tasks) == 20
     assert [(t.text, t.indicators, t.number) for t in record.tasks] == [
-        (t.text, t.indicators, t.number) for t in sample.tasks]
+        (t.text, t.indicators, t.number) for t in sample.tasks
+    ]
     assert record.title == "湖北省人民防空办公室关于印发2020年度政务公开工作要点的通知"
     assert record.issuer == "湖北省人民防空办公室" and record.year == 2020
     # Each key point is on the line of its <p>.
@@ -150,13 +157,16 @@ def test_page_without_a_ledger_is_refused_naming_the_file():
     assert str(path) in str(caught.value)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("序号\t主要任务\t牵头单位\n1\t做好公开工作。\t县政府办公室\n", 0.0),
-    ("<p>区政府办公室</p>\t<p>区政府各部门</p>\n" * 2 + "纯文本一行\n" * 10, 0.0),
-    ("<html><body><p>一、总体要求</p></body></html>", 0.9),
-    ("<TABLE><TR><TD>序号</TD></TR></TABLE>", 0.9),
-    ("<p>一、公开</p>\n<p>（一）做好公开。</p>\n<p>（二）做好解读。</p>\n", 0.6),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("序号\t主要任务\t牵头单位\n1\t做好公开工作。\t县政府办公室\n", 0.0),
+        ("<p>区政府办公室</p>\t<p>区政府各部门</p>\n" * 2 + "纯文本一行\n" * 10, 0.0),
+        ("<html><body><p>一、总体要求</p></body></html>", 0.9),
+        ("<TABLE><TR><TD>序号</TD></TR></TABLE>", 0.9),
+        ("<p>一、公开</p>\n<p>（一）做好公开。</p>\n<p>（二）做好解读。</p>\n", 0.6),
+    ],
+)
 def test_detect(tmp_path, text, expected):
     path = tmp_path / "page.txt"
     path.write_text(text, encoding="utf-8")
@@ -175,8 +185,7 @@ def test_page_printed_on_one_line(tmp_path, shiquan):
     """A page without line breaks (every <tr> on line 1): the rows are told apart by their
     order, and the metadata is still found in the page's text."""
     path = tmp_path / "one-line.html"
-    path.write_text((FIXTURES / "shiquan-utf8.html").read_text(encoding="utf-8").replace("\n", ""),
-                    encoding="utf-8")
+    path.write_text((FIXTURES / "shiquan-utf8.html").read_text(encoding="utf-8").replace("\n", ""), encoding="utf-8")
     record = read_ledger(path)
     assert record.layout == "html"
     assert summary(record) == summary(shiquan)

@@ -15,8 +15,7 @@ from zwgk.errors import InputError
 from zwgk.loaders import Source, legacy, read_ledger
 
 FIXTURES = Path(__file__).parent / "data" / "formats" / "office"
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
-                                   reason="LibreOffice (soffice) is not installed")
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 
 @needs_soffice

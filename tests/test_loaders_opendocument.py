@@ -12,20 +12,23 @@ from xml.sax.saxutils import escape
 from conftest import SAMPLE
 from office_rows import same_as_shiquan
 
-from zwgk.loaders import Source, read_ledger
-from zwgk.loaders import opendocument
+from zwgk.loaders import Source, limits, opendocument, read_ledger
 
 FIXTURES = Path(__file__).parent / "data" / "formats" / "office"
 TITLE = "石泉县2021年政务公开工作任务分解一览表"
-NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-      'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
 
 
 def _write(path: Path, kind: str, body: str) -> Path:
     mime = {"spreadsheet": opendocument.SPREADSHEET, "text": opendocument.TEXT}[kind]
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NS}>'
-               f"<office:body><office:{kind}>{body}</office:{kind}></office:body></office:document-content>")
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NS}>'
+        f"<office:body><office:{kind}>{body}</office:{kind}></office:body></office:document-content>"
+    )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), mime)
         archive.writestr("content.xml", content)
@@ -60,19 +63,28 @@ def test_detect_by_mimetype():
 
 
 def test_covered_empty_repeated_and_line_breaks(tmp_path):
-    header = "<table:table-row>" + _cell("主要任务") + _cell("牵头单位") + _cell("完成时限") + \
-        '<table:table-cell table:number-columns-repeated="16381"/></table:table-row>'
+    header = (
+        "<table:table-row>"
+        + _cell("主要任务")
+        + _cell("牵头单位")
+        + _cell("完成时限")
+        + '<table:table-cell table:number-columns-repeated="16381"/></table:table-row>'
+    )
     rows = [
         _cell("公开预算") + _cell("县财政局", number_rows_spanned=2) + _cell("6月底前"),
         _cell("公开决算") + "<table:covered-table-cell/>" + _cell(),
-        _cell("公开审计") + ("<table:table-cell><text:p>县审计局<text:line-break/>县统计局</text:p>"
-                         "</table:table-cell>") + _cell("9月底前"),
+        _cell("公开审计")
+        + ("<table:table-cell><text:p>县审计局<text:line-break/>县统计局</text:p></table:table-cell>")
+        + _cell("9月底前"),
         _cell("公开统计") + _cell(number_columns_repeated=2),
     ]
-    body = ('<table:table table:name="台账">' + header
-            + "".join(f"<table:table-row>{r}</table:table-row>" for r in rows)
-            + '<table:table-row table:number-rows-repeated="1048000">'
-              '<table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>')
+    body = (
+        '<table:table table:name="台账">'
+        + header
+        + "".join(f"<table:table-row>{r}</table:table-row>" for r in rows)
+        + '<table:table-row table:number-rows-repeated="1048000">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>'
+    )
     path = _write(tmp_path / "t.ods", "spreadsheet", body)
     record = read_ledger(path)
     assert [(t.text, [(u.text, u.inherited) for u in t.units], t.deadline) for t in record.tasks] == [
@@ -81,14 +93,19 @@ def test_covered_empty_repeated_and_line_breaks(tmp_path):
         ("公开审计", [("县审计局\n县统计局", False)], "9月底前"),
         ("公开统计", [], None),
     ]
-    rows = opendocument._table_rows(opendocument._content(Source(path)).find(".//{%s}table" % opendocument._NS["table"]))
-    assert len(rows) <= 7 and max(len(r) for r in rows) == 3
+    table = opendocument._content(Source(path)).find(f".//{{{opendocument._NS['table']}}}table")
+    rows = opendocument._table_rows(table, line=1, tally=limits.Tally(path=path))
+    assert len(rows) <= 7 and max(len(cells) for _, cells in rows) == 3
 
 
 def test_repeated_rows_with_content_are_expanded(tmp_path):
-    body = ("<table:table><table:table-row>" + _cell("主要任务") + _cell("牵头单位") + "</table:table-row>"
-            '<table:table-row table:number-rows-repeated="2">' + _cell("公开预算") + _cell("县财政局")
-            + "</table:table-row></table:table>")
+    body = (
+        "<table:table><table:table-row>" + _cell("主要任务") + _cell("牵头单位") + "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="2">'
+        + _cell("公开预算")
+        + _cell("县财政局")
+        + "</table:table-row></table:table>"
+    )
     record = read_ledger(_write(tmp_path / "r.ods", "spreadsheet", body))
     assert [t.text for t in record.tasks] == ["公开预算", "公开预算"]
 

@@ -12,18 +12,18 @@ from typing import ClassVar
 
 import pytest
 from conftest import SAMPLE
+
 from zwgk.analysis.agencies import split_units
 from zwgk.errors import InputError
 from zwgk.loaders import read_ledger
-from zwgk.loaders.model import Role
+from zwgk.model import Role
 
 FIXTURES = Path(__file__).parent / "data" / "formats" / "pdf"
 ZWGK = Path(sys.executable).parent / "zwgk"
 
 
 def _leads(task) -> list[str]:
-    return sorted(m.name for u in task.units if u.role == Role.LEAD
-                  for m in split_units(u.text, role=u.role))
+    return sorted(m.name for u in task.units if u.role == Role.LEAD for m in split_units(u.text, role=u.role))
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +74,14 @@ def test_prose_pdf_same_tasks_as_text():
     assert pdf.title == text.title
 
 
-@pytest.mark.parametrize("name, said, said_zh", [
-    ("scanned.pdf", "scanned PDF", "OCR"),
-    ("encrypted.pdf", "password", "密码"),
-    ("damaged.pdf", "cannot open the PDF", "无法打开 PDF"),
-])
+@pytest.mark.parametrize(
+    "name, said, said_zh",
+    [
+        ("scanned.pdf", "scanned PDF", "OCR"),
+        ("encrypted.pdf", "password", "密码"),
+        ("damaged.pdf", "cannot open the PDF", "无法打开 PDF"),
+    ],
+)
 def test_unreadable_pdfs_refused(name, said, said_zh):
     for layout in (None, "pdf"):
         with pytest.raises(InputError) as caught:
@@ -90,8 +93,13 @@ def test_unreadable_pdfs_refused(name, said, said_zh):
 
 @pytest.mark.parametrize("name", ["scanned.pdf", "encrypted.pdf", "damaged.pdf"])
 def test_unreadable_pdfs_cli(tmp_path, name):
-    done = subprocess.run([str(ZWGK), "--store", str(tmp_path / "store"), "load", str(FIXTURES / name)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [str(ZWGK), "--store", str(tmp_path / "store"), "load", str(FIXTURES / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 2
     assert name in done.stderr and "Traceback" not in done.stderr + done.stdout
     assert len([line for line in done.stderr.splitlines() if line.strip()]) == 1
@@ -100,6 +108,7 @@ def test_unreadable_pdfs_cli(tmp_path, name):
 def test_table_without_header_not_read(tmp_path):
     """A ruled table whose header is not recognised is not read as tasks."""
     import pdfplumber  # noqa: F401 — the reader's dependency
+
     from zwgk.loaders import pdf as reader
 
     assert reader.LAYOUT.magic == (b"%PDF",)

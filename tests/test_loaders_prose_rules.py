@@ -36,16 +36,29 @@ def truncated(record):
 
 # --- units in brackets after an item -----------------------------------------------------------
 
-@pytest.mark.parametrize("bracket, expected, deadline", [
-    ("（牵头单位：市政府办公室；责任单位：市财政局、市人社局）",
-     [("市政府办公室", "lead"), ("市财政局、市人社局", "responsible")], None),
-    ("〔责任单位：市委网信办〕", [("市委网信办", "lead")], None),              # only 责任单位: lead
-    ("(责任部门:机关各科室;完成时限:长期坚持)", [("机关各科室", "lead")], "长期坚持"),  # 18_yingkou
-    ("（牵頭單位：市政府辦公室；責任單位：市財政局）",                          # traditional labels
-     [("市政府辦公室", "lead"), ("市財政局", "responsible")], None),
-    ("（市发展改革委、市住建局、市交通运输局）",                                # a bare list
-     [("市发展改革委、市住建局、市交通运输局", "lead")], None),
-])
+
+@pytest.mark.parametrize(
+    "bracket, expected, deadline",
+    [
+        (
+            "（牵头单位：市政府办公室；责任单位：市财政局、市人社局）",
+            [("市政府办公室", "lead"), ("市财政局、市人社局", "responsible")],
+            None,
+        ),
+        ("〔责任单位：市委网信办〕", [("市委网信办", "lead")], None),  # only 责任单位: lead
+        ("(责任部门:机关各科室;完成时限:长期坚持)", [("机关各科室", "lead")], "长期坚持"),  # 18_yingkou
+        (
+            "（牵頭單位：市政府辦公室；責任單位：市財政局）",  # traditional labels
+            [("市政府辦公室", "lead"), ("市財政局", "responsible")],
+            None,
+        ),
+        (
+            "（市发展改革委、市住建局、市交通运输局）",  # a bare list
+            [("市发展改革委、市住建局、市交通运输局", "lead")],
+            None,
+        ),
+    ],
+)
 def test_units_in_brackets(bracket, expected, deadline):
     units, found = units_in_brackets("做好重大政策解读，及时回应社会关切。" + bracket, line=7)
     assert cells(units) == expected
@@ -56,24 +69,32 @@ def test_units_in_brackets(bracket, expected, deadline):
 def test_marked_units_in_brackets():
     """(A牵头，B、C按职责分工负责): one cell, lead by the reader; split_units reads the markers:
     A lead, B and C responsible, the verbs dropped."""
-    units, _ = units_in_brackets("加强“十四五”规划公开和解读。(市发展改革委牵头，市统计局、市自然资源局按职责分工负责)", line=1)
+    units, _ = units_in_brackets(
+        "加强“十四五”规划公开和解读。(市发展改革委牵头，市统计局、市自然资源局按职责分工负责)", line=1
+    )
     assert cells(units) == [("市发展改革委牵头，市统计局、市自然资源局按职责分工负责", "lead")]
     assert mentions(units) == [("市发展改革委", "lead"), ("市统计局", "responsible"), ("市自然资源局", "responsible")]
 
 
 def test_marked_units_in_a_traditional_mirror_with_glosses():
     """04_jiaotongbu: the names keep their characters and glosses as printed."""
-    units, _ = units_in_brackets("更好引導全社會關心支持交通運輸規(guī)劃實施工作。（綜合規(guī)劃司牽頭，各有關(guān)司局按職責分工負責）", line=1)
+    units, _ = units_in_brackets(
+        "更好引導全社會關心支持交通運輸規(guī)劃實施工作。（綜合規(guī)劃司牽頭，各有關(guān)司局按職責分工負責）",
+        line=1,
+    )
     assert cells(units) == [("綜合規(guī)劃司牽頭，各有關(guān)司局按職責分工負責", "lead")]
     assert mentions(units) == [("綜合規(guī)劃司", "lead"), ("各有關(guān)司局", "responsible")]
 
 
-@pytest.mark.parametrize("text", [
-    "全面落实修订后的《中华人民共和国政府信息公开条例》(以下简称《条例》)，认真执行《条例》各项规定。",
-    "各乡镇人民政府(街道办事处)信息公开主管部门要加强对本地区政府信息公开工作的指导。",
-    "推进各县(市、区)政务公开专区建设。",
-    "及时公开政府信息（专栏每月至少更新2条信息）。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全面落实修订后的《中华人民共和国政府信息公开条例》(以下简称《条例》)，认真执行《条例》各项规定。",
+        "各乡镇人民政府(街道办事处)信息公开主管部门要加强对本地区政府信息公开工作的指导。",
+        "推进各县(市、区)政务公开专区建设。",
+        "及时公开政府信息（专栏每月至少更新2条信息）。",
+    ],
+)
 def test_bracket_inside_a_sentence_is_not_units(text):
     assert units_in_brackets(text, line=1) == ([], None)
 
@@ -104,7 +125,10 @@ def test_item_units_and_deadline(tmp_path):
     ]
     assert [t.deadline for t in record.tasks] == [None, None, "长期坚持", None]
     assert mentions(record.tasks[1].units) == [
-        ("市发展改革委", "lead"), ("市统计局", "responsible"), ("市自然资源局", "responsible")]
+        ("市发展改革委", "lead"),
+        ("市统计局", "responsible"),
+        ("市自然资源局", "responsible"),
+    ]
     assert record.tasks[0].text.startswith("做好重大政策解读。围绕群众关切的重大政策开展解读。")
     assert [t.line for t in record.tasks] == [5, 7, 9, 11]
 
@@ -122,13 +146,15 @@ def test_heading_bracket_gives_the_units_of_its_items(tmp_path):
 """
     first, second = read(tmp_path, text).tasks
     assert [(u.text, u.role.value, u.inherited) for u in first.units] == [
-        ("市政府办公室牵头，各县区政府负责", "lead", True)]
+        ("市政府办公室牵头，各县区政府负责", "lead", True)
+    ]
     assert first.inherited == frozenset({"leadUnit"})
     assert [(u.text, u.inherited) for u in second.units] == [("市委网信办", False)]
     assert second.inherited == frozenset()
 
 
 # --- items and sections ------------------------------------------------------------------------
+
 
 def test_inline_items_are_split(tmp_path):
     """31_fanben: 1、…。2、…。3、… on one line are three tasks, each on that line."""
@@ -175,7 +201,10 @@ def test_framing_section_is_not_a_task_and_a_section_with_content_is(tmp_path):
 """
     record = read(tmp_path, text)
     assert [(t.number, t.indicators) for t in record.tasks] == [
-        ("二", ()), ("（一）", ("三、工作要求",)), ("（二）", ("三、工作要求",))]
+        ("二", ()),
+        ("（一）", ("三、工作要求",)),
+        ("（二）", ("三、工作要求",)),
+    ]
     assert record.tasks[0].text.startswith("工作任务")
     assert "机构职能、部门动态、重点工作、政民互动等信息应当主动公开。" in record.tasks[0].text
     assert not any("全面贯彻落实" in t.text for t in record.tasks)
@@ -190,7 +219,9 @@ def test_items_under_a_framing_section_are_not_tasks(tmp_path):
 （一）做好政府信息主动公开。及时公开政策文件。
 """
     record = read(tmp_path, text)
-    assert [(t.indicators, t.text) for t in record.tasks] == [(("二、重点任务",), "做好政府信息主动公开。及时公开政策文件。")]
+    assert [(t.indicators, t.text) for t in record.tasks] == [
+        (("二、重点任务",), "做好政府信息主动公开。及时公开政策文件。")
+    ]
 
 
 def test_title_alone_on_a_line_with_paragraphs_is_one_task(tmp_path):
@@ -242,7 +273,9 @@ def test_the_notice_before_the_title_is_not_read(tmp_path):
 """
     record = read(tmp_path, text)
     assert [(t.number, t.indicators, t.line) for t in record.tasks] == [
-        ("（一）", ("一、加强政策解读",), 17), ("（二）", ("一、加强政策解读",), 19)]
+        ("（一）", ("一、加强政策解读",), 17),
+        ("（二）", ("一、加强政策解读",), 19),
+    ]
     assert not any("请" in t.text for t in record.tasks)
 
 
@@ -258,6 +291,7 @@ def test_paragraphs_after_the_signature_do_not_continue_an_item(tmp_path):
 
 
 # --- a text cut off ----------------------------------------------------------------------------
+
 
 def test_text_that_stops_mid_sentence_warns(tmp_path):
     text = f"""{TITLE}
@@ -278,6 +312,7 @@ def test_text_that_ends_a_sentence_does_not_warn(tmp_path):
 
 
 # --- traditional characters and 1﹒ ------------------------------------------------------------
+
 
 def test_traditional_characters_and_small_full_stop_numbering(tmp_path):
     """31_fanben / 04_jiaotongbu: 1﹒ is a number like 1. ; traditional text is read as printed."""

@@ -49,9 +49,16 @@ def test_rows_recovered_when_the_merged_first_column_is_left_out(tmp_path):
         (("一、做好行政执法信息公开",), "加强行政执法信息公开。", [("局政法科", "lead", False)]),
         (("二、做好政府网站专栏信息公开",), "每年至少更新一次“开放江门”数据集。", [("局规划科", "lead", False)]),
         (("二、做好政府网站专栏信息公开",), "及时反馈网民对调查征集信息的意见。", [("局主办科室", "lead", False)]),
-        (("三、做好常态化疫情防控信息公开",), "设立专栏，重点围绕散发疫情、隔离管控等发布权威信息。",
-         [("局防控办主办、各工作组协办", "lead", False)]),
-        (("三、做好常态化疫情防控信息公开",), "扎实做好疫苗接种信息公开和舆论引导工作。", [("局疾控科", "lead", False)]),
+        (
+            ("三、做好常态化疫情防控信息公开",),
+            "设立专栏，重点围绕散发疫情、隔离管控等发布权威信息。",
+            [("局防控办主办、各工作组协办", "lead", False)],
+        ),
+        (
+            ("三、做好常态化疫情防控信息公开",),
+            "扎实做好疫苗接种信息公开和舆论引导工作。",
+            [("局疾控科", "lead", False)],
+        ),
     ]
     assert [t.line for t in record.tasks] == [2, 3, 4, 5, 6]
     assert truncated(record) == []
@@ -224,8 +231,10 @@ def test_cut_last_row_inherits_when_its_block_shows_merging(tmp_path):
 
 # --- what a cell holds -------------------------------------------------------------------------
 
-ZHANGDIAN_UNITS = ("区司法局牵头区级规范性文件集中公开工作，区各行政规范性文件制定主体具体落实；"
-                   "各成员单位负责做好本单位行政规范性文件集中公开工作")
+ZHANGDIAN_UNITS = (
+    "区司法局牵头区级规范性文件集中公开工作，区各行政规范性文件制定主体具体落实；"
+    "各成员单位负责做好本单位行政规范性文件集中公开工作"
+)
 
 
 def test_unit_cell_written_as_a_sentence(tmp_path):
@@ -240,35 +249,48 @@ def test_unit_cell_written_as_a_sentence(tmp_path):
 各成员单位 |
 """
     assert rows(read(tmp_path, text)) == [
-        (("行政规范性文件公开",), "做好行政规范性文件的集中、规范公开工作，确保公开数量和内容与省政府门户网站文件库一致。",
-         [(ZHANGDIAN_UNITS, "lead", False)]),
+        (
+            ("行政规范性文件公开",),
+            "做好行政规范性文件的集中、规范公开工作，确保公开数量和内容与省政府门户网站文件库一致。",
+            [(ZHANGDIAN_UNITS, "lead", False)],
+        ),
         (("行政规范性文件公开",), "及时公开行政规范性文件的备案目录。", [("各成员单位", "lead", False)]),
     ]
 
 
-@pytest.mark.parametrize("text", [
-    ZHANGDIAN_UNITS,
-    "局防控办主办、各工作组协办",
-    "各县(市、区)政府、市直各部门",
-    "法规和基金监管科、医药服务管理科按职责分工落实",
-    "财政所、便民综合服务中心、土管所等",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        ZHANGDIAN_UNITS,
+        "局防控办主办、各工作组协办",
+        "各县(市、区)政府、市直各部门",
+        "法规和基金监管科、医药服务管理科按职责分工落实",
+        "财政所、便民综合服务中心、土管所等",
+    ],
+)
 def test_looks_like_units(text):
     assert looks_like_units(text)
 
 
-@pytest.mark.parametrize("text", [
-    "明确工作机构",          # a task verb, though it ends as a unit name does
-    "建立政务公开服务中心",
-    "及时公开行政规范性文件的备案目录。",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明确工作机构",  # a task verb, though it ends as a unit name does
+        "建立政务公开服务中心",
+        "及时公开行政规范性文件的备案目录。",
+        "",
+    ],
+)
 def test_does_not_look_like_units(text):
     assert not looks_like_units(text)
 
 
 def test_split_outside_brackets():
-    assert split_outside_brackets("各县(市、区)政府、市直各部门；市财政局") == ["各县(市、区)政府", "市直各部门", "市财政局"]
+    assert split_outside_brackets("各县(市、区)政府、市直各部门；市财政局") == [
+        "各县(市、区)政府",
+        "市直各部门",
+        "市财政局",
+    ]
 
 
 def test_task_starting_with_a_task_verb_is_the_task(tmp_path):
@@ -288,13 +310,17 @@ def test_short_title_ending_like_a_unit_opens_the_first_row(tmp_path):
 县政府办公室 |
 """
     assert rows(read(tmp_path, text)) == [
-        (("组织领导",), "建立政务公开工作领导小组，统筹推进全县政务公开工作。", [("县政府办公室", "lead", False)])]
+        (("组织领导",), "建立政务公开工作领导小组，统筹推进全县政务公开工作。", [("县政府办公室", "lead", False)])
+    ]
 
 
-@pytest.mark.xfail(strict=True, reason="stream._Reader.rows treats a unit-like short title as a heading only "
-                   "when the current row is empty, which after the first row never happens (a new row is "
-                   "opened by a task, a number or a heading, never before): 工作机构 after a row's unit "
-                   "cell is appended to that row's units")
+@pytest.mark.xfail(
+    strict=True,
+    reason="stream._Reader.rows treats a unit-like short title as a heading only "
+    "when the current row is empty, which after the first row never happens (a new row is "
+    "opened by a task, a number or a heading, never before): 工作机构 after a row's unit "
+    "cell is appended to that row's units",
+)
 def test_short_title_ending_like_a_unit_opens_a_later_row(tmp_path):
     """_plain_heading's own examples: 组织领导 and 工作机构, each opening its block's row."""
     text = """工作任务 |
@@ -324,19 +350,32 @@ AFTER_BREAK = """推进执行公开 |
 def test_cell_split_by_a_page_break_is_joined(tmp_path):
     """The task stops mid-word (预公 | 开工作): the short fragment after it is its continuation,
     not a heading, and the task spans both lines."""
-    text = """工作任务 |
+    text = (
+        """工作任务 |
 具体要求 |
 责任单位 |
 推进决策公开 |
 制定发布重大行政决策事项目录、标准，明确决策事项的范围和程序，做好重大决策预公 |
 开工作，及时公开意见收集采纳情况 |
 市司法局 |
-""" + AFTER_BREAK
+"""
+        + AFTER_BREAK
+    )
     record = read(tmp_path, text)
     assert rows(record) == [
-        (("推进决策公开",), ("制定发布重大行政决策事项目录、标准，明确决策事项的范围和程序，做好重大决策预公开工作，"
-                             "及时公开意见收集采纳情况"), [("市司法局", "lead", False)]),
-        (("推进执行公开",), "做好重点改革任务、重要政策、重大工程项目的执行措施、实施步骤公开。", [("市发展改革局", "lead", False)]),
+        (
+            ("推进决策公开",),
+            (
+                "制定发布重大行政决策事项目录、标准，明确决策事项的范围和程序，做好重大决策预公开工作，"
+                "及时公开意见收集采纳情况"
+            ),
+            [("市司法局", "lead", False)],
+        ),
+        (
+            ("推进执行公开",),
+            "做好重点改革任务、重要政策、重大工程项目的执行措施、实施步骤公开。",
+            [("市发展改革局", "lead", False)],
+        ),
     ]
     assert (record.tasks[0].line, record.tasks[0].end_line) == (5, 6)
 
@@ -361,21 +400,27 @@ def test_numbered_cell_split_by_a_page_break_is_joined(tmp_path):
 
 
 def test_unnumbered_cell_split_before_its_last_words_is_joined(tmp_path):
-    text = """工作任务 |
+    text = (
+        """工作任务 |
 具体要求 |
 责任单位 |
 推进决策公开 |
 制定发布重大行政决策事项目录、标准，做好重大决策预公开工作，公开征求意见的期限一般不少于30 |
 日。 |
 市司法局 |
-""" + AFTER_BREAK
+"""
+        + AFTER_BREAK
+    )
     assert rows(read(tmp_path, text))[0] == (
-        ("推进决策公开",), "制定发布重大行政决策事项目录、标准，做好重大决策预公开工作，公开征求意见的期限一般不少于30日。",
-        [("市司法局", "lead", False)])
+        ("推进决策公开",),
+        "制定发布重大行政决策事项目录、标准，做好重大决策预公开工作，公开征求意见的期限一般不少于30日。",
+        [("市司法局", "lead", False)],
+    )
 
 
 def test_header_reprinted_after_a_page_break_is_skipped(tmp_path):
-    text = """工作任务 |
+    text = (
+        """工作任务 |
 具体要求 |
 责任单位 |
 推进决策公开 |
@@ -384,11 +429,21 @@ def test_header_reprinted_after_a_page_break_is_skipped(tmp_path):
 工作任务 |
 具体要求 |
 责任单位 |
-""" + AFTER_BREAK
+"""
+        + AFTER_BREAK
+    )
     record = read(tmp_path, text)
     assert rows(record) == [
-        (("推进决策公开",), "制定发布重大行政决策事项目录、标准，做好重大决策预公开工作。", [("市司法局", "lead", False)]),
-        (("推进执行公开",), "做好重点改革任务、重要政策、重大工程项目的执行措施、实施步骤公开。", [("市发展改革局", "lead", False)]),
+        (
+            ("推进决策公开",),
+            "制定发布重大行政决策事项目录、标准，做好重大决策预公开工作。",
+            [("市司法局", "lead", False)],
+        ),
+        (
+            ("推进执行公开",),
+            "做好重点改革任务、重要政策、重大工程项目的执行措施、实施步骤公开。",
+            [("市发展改革局", "lead", False)],
+        ),
     ]
     assert [t.line for t in record.tasks] == [5, 11]
 
@@ -399,15 +454,37 @@ def test_a_numbered_heading_before_a_row_number_heads_that_row(tmp_path):
     from zwgk.loaders import read_ledger
 
     path = tmp_path / "t.txt"
-    path.write_text("\n".join([
-        "工作任务 |", "具体要求 |", "牵头单位 |", "时限要求 |", "||",
-        "一、围绕贯彻落实党的十九届四中全会精神加强用权公开 |",
-        "（一）以权责清单为依托，加强权力配置信息公开。 |",
-        "1 |", "依法公开本机关的工作职能、机构设置等信息。 |", "县委编办 |", "常态化开展 |", "|",
-        "2 |", "组织编写本级政府行政机关机构职能目录并向社会公开。 |", "县委编办 |", "10月底前 |", "|",
-        "（二）以基层政务公开标准化规范化为抓手，加强权力运行过程信息公开。 |",
-        "3 |", "构建基层行政决策公众参与机制。 |", "县政府办公室 |", "每半年 |", "|",
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                "工作任务 |",
+                "具体要求 |",
+                "牵头单位 |",
+                "时限要求 |",
+                "||",
+                "一、围绕贯彻落实党的十九届四中全会精神加强用权公开 |",
+                "（一）以权责清单为依托，加强权力配置信息公开。 |",
+                "1 |",
+                "依法公开本机关的工作职能、机构设置等信息。 |",
+                "县委编办 |",
+                "常态化开展 |",
+                "|",
+                "2 |",
+                "组织编写本级政府行政机关机构职能目录并向社会公开。 |",
+                "县委编办 |",
+                "10月底前 |",
+                "|",
+                "（二）以基层政务公开标准化规范化为抓手，加强权力运行过程信息公开。 |",
+                "3 |",
+                "构建基层行政决策公众参与机制。 |",
+                "县政府办公室 |",
+                "每半年 |",
+                "|",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     record = read_ledger(path)
     assert [(t.number, t.indicators[-1], t.deadline) for t in record.tasks] == [
         ("1", "（一）以权责清单为依托，加强权力配置信息公开。", "常态化开展"),
@@ -422,12 +499,30 @@ def test_the_cell_after_a_row_number_is_the_task_even_when_it_reads_as_a_deadlin
     from zwgk.loaders import read_ledger
 
     path = tmp_path / "t.txt"
-    path.write_text("\n".join([
-        "工作任务 |", "具体要求 |", "牵头单位 |", "时限要求 |", "||",
-        "一、加强组织领导 |",
-        "1 |", "坚持做好疫情防控常态化下疫情信息发布工作。 |", "县卫生健康局 |", "常态化开展 |", "|",
-        "2 |", "每年至少开展一次政务公开业务培训 |", "县政府办公室 |", "10月底前 |", "|",
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                "工作任务 |",
+                "具体要求 |",
+                "牵头单位 |",
+                "时限要求 |",
+                "||",
+                "一、加强组织领导 |",
+                "1 |",
+                "坚持做好疫情防控常态化下疫情信息发布工作。 |",
+                "县卫生健康局 |",
+                "常态化开展 |",
+                "|",
+                "2 |",
+                "每年至少开展一次政务公开业务培训 |",
+                "县政府办公室 |",
+                "10月底前 |",
+                "|",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     record = read_ledger(path)
     assert [(t.number, t.text, t.deadline) for t in record.tasks] == [
         ("1", "坚持做好疫情防控常态化下疫情信息发布工作。", "常态化开展"),

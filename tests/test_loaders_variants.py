@@ -7,13 +7,12 @@ NFKC, whitespace removed)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
-
 from conftest import SAMPLE
-from variants import CONVENTIONS, SAMPLE_NAMES, compare, expected_tasks, norm, render, to_simplified, \
-    to_traditional
+from variants import CONVENTIONS, SAMPLE_NAMES, compare, expected_tasks, norm, render, to_simplified, to_traditional
+
 from zwgk.loaders import read_ledger
 
 # Known limits, each a reading that the words of the cells cannot settle. Strict: when a reader
@@ -29,13 +28,15 @@ LIMITS[("001", "page-blank-lines-merged")] = LIMITS[("001", "blank-lines-merged"
 
 CASES = [
     pytest.param(sample, name, marks=pytest.mark.xfail(strict=True, reason=LIMITS[(sample, name)]))
-    if (sample, name) in LIMITS else (sample, name)
-    for sample in sorted(SAMPLE) for name in CONVENTIONS
+    if (sample, name) in LIMITS
+    else (sample, name)
+    for sample in sorted(SAMPLE)
+    for name in CONVENTIONS
 ]
 IDS = [f"{SAMPLE_NAMES[sample]}-{name}" for sample in sorted(SAMPLE) for name in CONVENTIONS]
 
 
-@lru_cache(maxsize=None)
+@cache
 def original(sample: str):
     return read_ledger(SAMPLE[sample])
 
@@ -47,9 +48,7 @@ def _write(tmp_path, sample: str, name: str):
     return path, variant
 
 
-@pytest.mark.parametrize(
-    "sample, name", CASES, ids=IDS
-)
+@pytest.mark.parametrize("sample, name", CASES, ids=IDS)
 def test_variant_reads_the_same_tasks(tmp_path, sample, name):
     record = original(sample)
     path, variant = _write(tmp_path, sample, name)
@@ -61,13 +60,15 @@ def test_variant_reads_the_same_tasks(tmp_path, sample, name):
 
     if variant.cut_row is None:
         assert len(read.tasks) == len(expected), (
-            f"{path.name}: read {len(read.tasks)} tasks, the table has {len(expected)}")
+            f"{path.name}: read {len(read.tasks)} tasks, the table has {len(expected)}"
+        )
         problems = compare(read.tasks, expected, read_fold)
     else:
         cut = variant.cut_row
         assert len(read.tasks) in (cut, cut + 1), (
             f"{path.name}: the text stops in row {cut}; read {len(read.tasks)} tasks, "
-            f"expected the {cut} before it and perhaps the cut one")
+            f"expected the {cut} before it and perhaps the cut one"
+        )
         problems = compare(read.tasks[:cut], expected[:cut], read_fold)
         if len(read.tasks) == cut + 1:
             partial = norm(read.tasks[cut].text)

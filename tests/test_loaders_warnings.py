@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE
 
 from zwgk.loaders import read_ledger
-from zwgk.loaders.model import LedgerWarning, Overrides
+from zwgk.model import LedgerWarning, Overrides
 
 HEADER = ["序号", "主要任务", "牵头单位", "奇怪列", "完成时限"]
 ROWS = [
@@ -44,14 +44,18 @@ def test_metadata_warnings_have_codes_and_both_languages(tmp_path):
     year = _only(record, "year-unknown")
     assert (year.line, year.en, year.zh) == (None, "year unknown: give it with --year", "未识别年度，可用 --year 指定")
     assert str(year) == "year unknown: give it with --year / 未识别年度，可用 --year 指定"
-    filled = read_ledger(path, layout="tsv", overrides=Overrides(year=2021, jurisdiction="石泉县", issuer="石泉县人民政府办公室"))
+    filled = read_ledger(
+        path, layout="tsv", overrides=Overrides(year=2021, jurisdiction="石泉县", issuer="石泉县人民政府办公室")
+    )
     assert _codes(filled) == ["unknown-header"]
 
 
 def test_unknown_header_names_the_words_and_the_header_line(tmp_path):
     path = tmp_path / "ledger.txt"
-    path.write_text("石泉县2021年政务公开工作任务分解表\n\n" + "\n".join("\t".join(r) for r in [HEADER] + ROWS) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "石泉县2021年政务公开工作任务分解表\n\n" + "\n".join("\t".join(r) for r in [HEADER] + ROWS) + "\n",
+        encoding="utf-8",
+    )
     warning = _only(read_ledger(path, layout="tsv"), "unknown-header")
     assert (warning.line, warning.en, warning.zh) == (3, "unknown header words: 奇怪列", "未识别的表头：奇怪列")
     assert warning.render(lang="en") == "line 3: unknown header words: 奇怪列"
@@ -77,8 +81,11 @@ def test_xlsx_warning_names_the_sheet_and_its_row(tmp_path):
     path = tmp_path / "ledger.xlsx"
     book.save(path)
     warning = _only(read_ledger(path), "unknown-header")
-    assert (warning.line, warning.en, warning.zh) == (2, "sheet 台账: unknown header words: 奇怪列",
-                                                      "工作表 台账：未识别的表头：奇怪列")
+    assert (warning.line, warning.en, warning.zh) == (
+        2,
+        "sheet 台账: unknown header words: 奇怪列",
+        "工作表 台账：未识别的表头：奇怪列",
+    )
 
 
 def test_docx_warning_has_the_header_row(tmp_path):
@@ -125,7 +132,7 @@ def test_cell_per_line_row_without_task_and_cell_not_placed(tmp_path):
 
 def test_warnings_pickle_with_the_summary(tmp_path):
     """A summary crosses process boundaries in parallel loads: its warnings must pickle."""
-    from zwgk.store import prepare
+    from zwgk.pipeline import prepare
 
     path = tmp_path / "ledger.txt"
     path.write_text("\n".join("\t".join(r) for r in [HEADER] + ROWS) + "\n", encoding="utf-8")

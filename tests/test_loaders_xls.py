@@ -8,8 +8,7 @@ from pathlib import Path
 
 from office_rows import same_as_shiquan
 
-from zwgk.loaders import Source, read_ledger
-from zwgk.loaders import xls
+from zwgk.loaders import Source, read_ledger, xls
 
 FIXTURES = Path(__file__).parent / "data" / "formats" / "office"
 

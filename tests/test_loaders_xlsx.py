@@ -81,6 +81,7 @@ def test_only_merged_ranges_inherit(tmp_path):
         ("公开审计", [("县审计局\n县统计局", False)], "9月底前"),
         ("公开统计", [("县审计局\n县统计局", True)], None),
     ]
+    assert [sorted(t.inherited) for t in record.tasks] == [[], [], [], ["leadUnit"]]
 
 
 def test_shiquan_fixture():

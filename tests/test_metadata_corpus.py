@@ -13,52 +13,71 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from corpus_gold import CORPORA, CORPUS_DIR, ledgers
 
+from zwgk.analysis.normalise import fold
 from zwgk.loaders import read_ledger
-from zwgk.loaders.normalise import fold
 
 FIELDS = ("title", "issuer", "year", "doc_number")
 
 EXCLUDED: dict[tuple[str, str], str] = {
-    ("tables/02_xuancheng-2022-fengong", "issuer"):
-        "宣城市 is inferred from the site (the page reposted by the city's 人社局); no unit is printed",
-    ("tables/02_xuancheng-2022-fengong", "year"):
-        "2022 is inferred from the content (稳经济大盘); no year is printed",
-    ("tables/04_zhoucun-weijian-2021-fengong", "issuer"):
-        "the page prints 周村区卫生健康局 (its 发布机构); index.json adds the city 淄博市",
-    ("tables/12_zhongshan-jingxin-fengong", "issuer"):
-        "中山市经济和信息化局 is not printed (only a cell naming 中山经济和信息化局政务网)",
-    ("tables/14_taishan-wenguanglvti-2021-fengong", "issuer"):
-        "the issuing bureau is not printed: the excerpt is the table alone",
-    ("tables/14_taishan-wenguanglvti-2021-fengong", "year"):
-        "2021 is not printed: the excerpt is the table alone",
-    ("tables/17_jieyang-2018-fengong", "year"):
-        "2018 is not printed: the excerpt is the table alone",
-    ("prose/02_guowuyuan-2019-yaodian-gaixie", "title"):
-        "index.json names the notice, whose title line the rewrite dropped; the page prints the key"
-        " points' own title 2019年政务公开工作要点, which is what zwgk gives",
-    ("prose/08_hubei-2022-yaodian", "issuer"):
-        "湖北省人民政府办公厅 is not printed: the notice's signature has only its date",
-    ("prose/10_ningxia-weijian-2022-yaodian", "issuer"):
-        "the page prints 自治区卫生健康委办公室; index.json writes the full name of the body",
-    ("prose/15_shanghai-shuiwu-2016-tongzhi-fanti", "year"):
-        "2016 is printed only in a cited document's 文号 (稅總發〔2016〕50號) and the page gives no date",
-    ("prose/17_baicheng-2019-tongzhi", "issuer"):
-        "白城市人民政府办公室 is printed only in the site's breadcrumb, not in the document",
-    ("prose/18_yingkou-renshe-2024-fangan", "issuer"):
-        "营口市人力资源和社会保障局 is not printed in the excerpt",
-    ("prose/18_yingkou-renshe-2024-fangan", "year"):
-        "2024 is not printed in the excerpt",
-    ("prose/25_changle-2020-tongzhi", "issuer"):
-        "the page prints 长乐区人民政府办公室; index.json adds the city 福州市",
-    ("prose/31_fanben-2019-zhengwu-jihua-fanti", "title"):
-        "an essay-site blurb: the name is printed only as a hashtag and quoted inside a sentence",
-    ("prose/31_fanben-2019-zhengwu-jihua-fanti", "year"):
-        "2019 is printed only in the essay site's hashtag and blurb sentence, no title or date line",
+    (
+        "tables/02_xuancheng-2022-fengong",
+        "issuer",
+    ): "宣城市 is inferred from the site (the page reposted by the city's 人社局); no unit is printed",
+    ("tables/02_xuancheng-2022-fengong", "year"): "2022 is inferred from the content (稳经济大盘); no year is printed",
+    (
+        "tables/04_zhoucun-weijian-2021-fengong",
+        "issuer",
+    ): "the page prints 周村区卫生健康局 (its 发布机构); index.json adds the city 淄博市",
+    (
+        "tables/12_zhongshan-jingxin-fengong",
+        "issuer",
+    ): "中山市经济和信息化局 is not printed (only a cell naming 中山经济和信息化局政务网)",
+    (
+        "tables/14_taishan-wenguanglvti-2021-fengong",
+        "issuer",
+    ): "the issuing bureau is not printed: the excerpt is the table alone",
+    ("tables/14_taishan-wenguanglvti-2021-fengong", "year"): "2021 is not printed: the excerpt is the table alone",
+    ("tables/17_jieyang-2018-fengong", "year"): "2018 is not printed: the excerpt is the table alone",
+    (
+        "prose/02_guowuyuan-2019-yaodian-gaixie",
+        "title",
+    ): "index.json names the notice, whose title line the rewrite dropped; the page prints the key"
+    " points' own title 2019年政务公开工作要点, which is what zwgk gives",
+    (
+        "prose/08_hubei-2022-yaodian",
+        "issuer",
+    ): "湖北省人民政府办公厅 is not printed: the notice's signature has only its date",
+    (
+        "prose/10_ningxia-weijian-2022-yaodian",
+        "issuer",
+    ): "the page prints 自治区卫生健康委办公室; index.json writes the full name of the body",
+    (
+        "prose/15_shanghai-shuiwu-2016-tongzhi-fanti",
+        "year",
+    ): "2016 is printed only in a cited document's 文号 (稅總發〔2016〕50號) and the page gives no date",
+    (
+        "prose/17_baicheng-2019-tongzhi",
+        "issuer",
+    ): "白城市人民政府办公室 is printed only in the site's breadcrumb, not in the document",
+    ("prose/18_yingkou-renshe-2024-fangan", "issuer"): "营口市人力资源和社会保障局 is not printed in the excerpt",
+    ("prose/18_yingkou-renshe-2024-fangan", "year"): "2024 is not printed in the excerpt",
+    (
+        "prose/25_changle-2020-tongzhi",
+        "issuer",
+    ): "the page prints 长乐区人民政府办公室; index.json adds the city 福州市",
+    (
+        "prose/31_fanben-2019-zhengwu-jihua-fanti",
+        "title",
+    ): "an essay-site blurb: the name is printed only as a hashtag and quoted inside a sentence",
+    (
+        "prose/31_fanben-2019-zhengwu-jihua-fanti",
+        "year",
+    ): "2019 is printed only in the essay site's hashtag and blurb sentence, no title or date line",
 }
 
 FIGURES = {"title": 27, "issuer": 20, "year": 23, "doc_number": 29}
@@ -86,12 +105,12 @@ def _path(name: str):
     return next(p for p in ledgers(corpus) if p.stem == stem)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _page(name: str) -> str:
     return _path(name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _record(name: str):
     return read_ledger(_path(name))
 
@@ -106,7 +125,7 @@ def expected(name: str, field: str) -> str | int | None:
     if not bare.strip() or _ABSENT.search(bare):
         return None
     if remark and _ABSENT.search(remark.group()) and fold(bare) not in fold(_page(name)):
-        return None   # "(title line not in the excerpt)": None unless the page prints it all the same
+        return None  # "(title line not in the excerpt)": None unless the page prints it all the same
     return _SPACE.sub("", bare)
 
 
@@ -127,8 +146,11 @@ def _matches(name: str, field: str) -> bool:
 @pytest.mark.parametrize("name", FILES)
 def test_metadata_against_index(name):
     record = _record(name)
-    wrong = [f"{field}: {getattr(record, field)!r}, index.json {expected(name, field)!r}"
-             for field in FIELDS if (name, field) not in EXCLUDED and not _matches(name, field)]
+    wrong = [
+        f"{field}: {getattr(record, field)!r}, index.json {expected(name, field)!r}"
+        for field in FIELDS
+        if (name, field) not in EXCLUDED and not _matches(name, field)
+    ]
     assert not wrong, f"{name}: " + "; ".join(wrong)
 
 
@@ -145,4 +167,8 @@ def test_figures_over_the_corpus():
 def test_traditional_pages_give_their_own_characters():
     record = _record("prose/01_guowuyuan-2022-yaodian-fanti")
     assert (record.title, record.issuer, record.doc_number, record.year) == (
-        "國務院辦公廳關于印發2022年政務公開工作要點的通知", "國務院辦公廳", "國辦發〔2022〕8號", 2022)
+        "國務院辦公廳關于印發2022年政務公開工作要點的通知",
+        "國務院辦公廳",
+        "國辦發〔2022〕8號",
+        2022,
+    )

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import pytest
 
-from zwgk.loaders.normalise import FILLER, fold, key, strip_invisible, unglossed
+from zwgk.analysis.normalise import FILLER, fold, key, strip_invisible, unglossed
 
 # A traditional-character mirror with pinyin glosses, as 04_jiaotongbu prints a unit bracket.
 MIRROR = "（綜合規(guī)劃司牽頭，各有關(guān)司局按職責分工負責）"
 
 
-@pytest.mark.parametrize("text", [
-    MIRROR,
-    "１．（一）｜任務內容｜責任單位",
-    "县政府办公室、县财政局",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        MIRROR,
+        "１．（一）｜任務內容｜責任單位",
+        "县政府办公室、县财政局",
+        "",
+    ],
+)
 def test_key_keeps_length(text):
     """One key character per printed character, whatever was folded or glossed."""
     assert len(key(text)) == len(text)
@@ -31,7 +34,7 @@ def test_a_slice_of_the_key_is_the_same_slice_of_the_text():
     the printed text at the key's positions and keeps its characters and glosses."""
     k = key(MIRROR)
     at = k.index("牵头")
-    assert MIRROR[at:at + 2] == "牽頭"
+    assert MIRROR[at : at + 2] == "牽頭"
     assert MIRROR[1:at] == "綜合規(guī)劃司"
     assert fold(k[1:at]) == "综合规划司"
 
@@ -41,12 +44,15 @@ def test_full_width_forms_fold():
     assert key("２０２４年１２月底前") == "2024年12月底前"
 
 
-@pytest.mark.parametrize("printed, simplified", [
-    ("任務內容", "任务内容"),
-    ("責任單位", "责任单位"),
-    ("牽頭單位", "牵头单位"),
-    ("完成時限", "完成时限"),
-])
+@pytest.mark.parametrize(
+    "printed, simplified",
+    [
+        ("任務內容", "任务内容"),
+        ("責任單位", "责任单位"),
+        ("牽頭單位", "牵头单位"),
+        ("完成時限", "完成时限"),
+    ],
+)
 def test_traditional_characters_fold_to_simplified(printed, simplified):
     assert key(printed) == simplified
     assert fold(printed) == simplified
@@ -78,14 +84,17 @@ def test_unglossed_keeps_the_printed_characters():
     assert unglossed("綜合規(guī)劃司") == "綜合規劃司"
 
 
-@pytest.mark.parametrize("printed", [
-    "县财\u200b政局",      # zero-width space
-    "县财\u200d政局",      # zero-width joiner
-    "\ufeff县财政局",      # byte-order mark at the start of a file
-    "县财\u202e政局",      # right-to-left override
-    "县财\u2066政\u2069局",  # bidi isolates
-    "县财\u00ad政局",      # soft hyphen
-])
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "县财\u200b政局",  # zero-width space
+        "县财\u200d政局",  # zero-width joiner
+        "\ufeff县财政局",  # byte-order mark at the start of a file
+        "县财\u202e政局",  # right-to-left override
+        "县财\u2066政\u2069局",  # bidi isolates
+        "县财\u00ad政局",  # soft hyphen
+    ],
+)
 def test_strip_invisible_removes_zero_width_and_bidi_characters(printed):
     assert strip_invisible(printed) == "县财政局"
 

@@ -21,32 +21,32 @@ from zwgk.loaders.page import (
 
 DEBRIS = [
     # the 索引号 block, in simplified and traditional characters, with wrap spaces and bullets
-    "索引号: 11341700003244799H/202102-00014 组配分类: 工作推进",          # prose/20
-    "索 引 號: 000014349/2022-00039 主題分類: 綜合政務\\政務公開",         # prose/01
-    "發文機關: 國務院辦公廳 成文日期: 2022年04月11日",                     # prose/01
-    "• 索 引 号:370400/2022-00023",                                       # prose/22
-    "索引号: | 113703030042170202/2023-5383128 | 文号: | |",               # tables/25
-    "索 引 号",                                                           # prose/25
+    "索引号: 11341700003244799H/202102-00014 组配分类: 工作推进",  # prose/20
+    "索 引 號: 000014349/2022-00039 主題分類: 綜合政務\\政務公開",  # prose/01
+    "發文機關: 國務院辦公廳 成文日期: 2022年04月11日",  # prose/01
+    "• 索 引 号:370400/2022-00023",  # prose/22
+    "索引号: | 113703030042170202/2023-5383128 | 文号: | |",  # tables/25
+    "索 引 号",  # prose/25
     # breadcrumbs
-    "首页>政府信息公开 > 政策法规",                                        # prose/10
-    "当前位置:首页 > 政务公开 > 政策文件 > 其它文件",                      # tables/09
-    "您现在所在的位置: 网站首页> 市民政局> 监督保障> 工作推进",            # prose/20
+    "首页>政府信息公开 > 政策法规",  # prose/10
+    "当前位置:首页 > 政务公开 > 政策文件 > 其它文件",  # tables/09
+    "您现在所在的位置: 网站首页> 市民政局> 监督保障> 工作推进",  # prose/20
     # dates, counters, sources
-    "发布时间:2021-02-19 10:12 来源:市民政局 浏览次数: 字体:[ ]",          # prose/20
-    "发布时间:2024-12-23 15:50:18 人气:15 来源:天云祥客服外包",            # prose/02
-    "信息来源:中山市医疗保障局 发布日期:2021-07-27 分享:",                 # tables/09
-    "浏览量:          时间:2023-01-13 04:01:21",                          # prose/06
-    "发表时间:2022-05-20",                                                # prose/10
+    "发布时间:2021-02-19 10:12 来源:市民政局 浏览次数: 字体:[ ]",  # prose/20
+    "发布时间:2024-12-23 15:50:18 人气:15 来源:天云祥客服外包",  # prose/02
+    "信息来源:中山市医疗保障局 发布日期:2021-07-27 分享:",  # tables/09
+    "浏览量:          时间:2023-01-13 04:01:21",  # prose/06
+    "发表时间:2022-05-20",  # prose/10
     # widgets and site navigation
     "【字号：大 中 小】",
-    "字号:",                                                              # prose/24
-    "大 中 小",                                                           # prose/24
-    "字号: 分享:",                                                        # tables/24
-    "分享到:",                                                            # prose/01
+    "字号:",  # prose/24
+    "大 中 小",  # prose/24
+    "字号: 分享:",  # tables/24
+    "分享到:",  # prose/01
     "登录 | 注册",
-    "登录 |  注册 ",                                                      # prose/17
-    "• 设为首页|",                                                        # prose/20
-    "(此件公開發布)",                                                     # prose/04
+    "登录 |  注册 ",  # prose/17
+    "• 设为首页|",  # prose/20
+    "(此件公開發布)",  # prose/04
 ]
 
 
@@ -56,13 +56,13 @@ def test_page_debris(line):
 
 
 NOT_DEBRIS = [
-    "注册用户能够在线查询办件进度，实现“一网通办”。",                   # a task that starts with 注册
+    "注册用户能够在线查询办件进度，实现“一网通办”。",  # a task that starts with 注册
     "登录政务服务网即可查询办件进度。",
-    "2021年莱芜区政务公开工作要点",                                       # a title
+    "2021年莱芜区政务公开工作要点",  # a title
     "國務院辦公廳關于印發2022年政務公開工作要點的通知",
-    "一、紧扣重点领域深化政务公开",                                       # a heading
+    "一、紧扣重点领域深化政务公开",  # a heading
     "（一）聚焦重点工作推进政务公开。",
-    "|",                                                                  # table structure
+    "|",  # table structure
     "｜",
     "推进政策公开 |",
     "市发改委、市住建局，市政府各部门",
@@ -87,23 +87,29 @@ def test_debris_lines_are_indexed_from_zero():
     assert debris_lines(lines) == {0, 3}
 
 
-@pytest.mark.parametrize("line", [
-    "2021年莱芜区政务公开工作要点",
-    "关于印发2021年政务公开工作要点的通知",
-    "國務院辦公廳關于印發2022年政務公開工作要點的通知",
-    "区卫生健康局2021年度政务公开重点工作任务分解及分工",
-    "江门市卫生健康局2021年政务公开工作要点分工方案",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2021年莱芜区政务公开工作要点",
+        "关于印发2021年政务公开工作要点的通知",
+        "國務院辦公廳關于印發2022年政務公開工作要點的通知",
+        "区卫生健康局2021年度政务公开重点工作任务分解及分工",
+        "江门市卫生健康局2021年政务公开工作要点分工方案",
+    ],
+)
 def test_title(line):
     assert is_title(line)
 
 
-@pytest.mark.parametrize("line", [
-    "各科室要认真落实政务公开工作要点的通知要求。",   # a sentence mentioning the genre
-    "一、紧扣重点领域深化政务公开",                 # a heading, no genre word
-    "标题: 2021年度宣城市民政局政务公开工作要点及分工",  # a metadata line (has a colon)
-    "要点",                                          # too short
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "各科室要认真落实政务公开工作要点的通知要求。",  # a sentence mentioning the genre
+        "一、紧扣重点领域深化政务公开",  # a heading, no genre word
+        "标题: 2021年度宣城市民政局政务公开工作要点及分工",  # a metadata line (has a colon)
+        "要点",  # too short
+    ],
+)
 def test_not_title(line):
     assert not is_title(line)
 
@@ -136,7 +142,11 @@ def test_article_end_at_the_first_footer():
 
 
 def test_article_without_footer_runs_to_the_end():
-    lines = ["2022年政务公开工作要点", "一、加强政策解读，做好政府信息主动公开工作，及时回应社会关切。", "（一）做好解读。"]
+    lines = [
+        "2022年政务公开工作要点",
+        "一、加强政策解读，做好政府信息主动公开工作，及时回应社会关切。",
+        "（一）做好解读。",
+    ]
     assert article_end(lines) == 3
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from zwgk import sparql
-from zwgk.store import LedgerStore
+from zwgk.queries import saved as sparql
+from zwgk.store.embedded import LedgerStore
 
 HUBEI, HUALONG, SHIQUAN, HUAINAN, HENAN = (
-    "2020-314af18bf3", "2020-4bd17732d6", "2021-ab5383965a", "2024-e0e5bb0c5e", "undated-7c203e772c")
+    "2020-314af18bf3",
+    "2020-4bd17732d6",
+    "2021-ab5383965a",
+    "2024-e0e5bb0c5e",
+    "undated-7c203e772c",
+)
+
 
 def covers(name):
     """Marks the test that checks a saved query (every saved query must have one)."""
@@ -93,12 +99,22 @@ def test_completeness(store):
 
 def test_tasks_by_due_month(store):
     assert rows(store, covers("tasks-by-due-month")) == [
-        ("2020-09", "1", "1"), ("2020-10", "1", "1"), ("2020-11", "2", "2"), ("2020-12", "1", "1"),
-        ("2021-01", "1", "1"), ("2021-05", "13", "1"), ("2021-06", "3", "1"), ("2021-09", "10", "1"),
+        ("2020-09", "1", "1"),
+        ("2020-10", "1", "1"),
+        ("2020-11", "2", "2"),
+        ("2020-12", "1", "1"),
+        ("2021-01", "1", "1"),
+        ("2021-05", "13", "1"),
+        ("2021-06", "3", "1"),
+        ("2021-09", "10", "1"),
         ("2022-01", "3", "1"),
     ]
     assert [row[0] for row in rows(store, "tasks-by-due-month", year="2020")] == [
-        "2020-09", "2020-10", "2020-11", "2020-12"]
+        "2020-09",
+        "2020-10",
+        "2020-11",
+        "2020-12",
+    ]
 
 
 def test_deadline_kinds(store):
@@ -123,9 +139,9 @@ def test_search_tasks(store):
 def test_indicator_tree(store):
     found = rows(store, covers("indicator-tree"), ledger=HUAINAN)
     assert len(found) == 10
-    assert found[0] == ("1", "一", "一、围绕服务经济和保障民生抓好主动公开", None, "7")
-    assert found[1] == ("2", "（一）", "(一)聚焦中心工作", "一、围绕服务经济和保障民生抓好主动公开", "3")
-    assert found[4][:3] == ("1", "二", "二、围绕政策解读和渠道建设抓好质效提升")
+    assert found[0] == ("1", "一", "围绕服务经济和保障民生抓好主动公开", None, "7")
+    assert found[1] == ("2", "一.（一）", "聚焦中心工作", "围绕服务经济和保障民生抓好主动公开", "3")
+    assert found[4][:3] == ("1", "二", "围绕政策解读和渠道建设抓好质效提升")
     assert [row[0] for row in rows(store, "indicator-tree", ledger=HUBEI)] == ["1"] * 5
 
 
@@ -158,8 +174,12 @@ def test_agency_types(store):
 def test_tasks_due_before(store):
     found = rows(store, covers("tasks-due-before"), before="2021-01-01")
     assert [(row[0], row[1]) for row in found] == [
-        ("2020-09-30", HUALONG), ("2020-10-31", HUALONG), ("2020-11-30", HUBEI),
-        ("2020-11-30", HUALONG), ("2020-12-31", HUALONG)]
+        ("2020-09-30", HUALONG),
+        ("2020-10-31", HUALONG),
+        ("2020-11-30", HUBEI),
+        ("2020-11-30", HUALONG),
+        ("2020-12-31", HUALONG),
+    ]
     assert found[0][4] == "华龙区人民政府办公室"
 
 
@@ -172,19 +192,27 @@ def test_inherited_leads(store):
 def test_topic_coverage(store):
     found = rows(store, covers("topic-coverage"), jurisdiction="华龙区")
     assert [row[:4] for row in found][:4] == [
-        ("华龙区", "1", "组织保障", "6"), ("华龙区", "2", "制度建设", "4"),
-        ("华龙区", "3", "平台建设", "4"), ("华龙区", "4", "主动公开", "24")]
+        ("华龙区", "1", "组织保障", "6"),
+        ("华龙区", "2", "制度建设", "4"),
+        ("华龙区", "3", "平台建设", "4"),
+        ("华龙区", "4", "主动公开", "24"),
+    ]
     assert found[3][4] == "64.9"
-    assert len(rows(store, "topic-coverage")) == 5 * 11 - 2   # 湖北省 and 淮南市 have no 年度报告… task
+    assert len(rows(store, "topic-coverage")) == 5 * 11 - 2  # 湖北省 and 淮南市 have no 年度报告… task
 
 
 def test_aligned_tasks(writable_store):
-    from zwgk.align import align_store
+    from zwgk.compare.align import align_store
 
     with LedgerStore.open(writable_store) as opened:
         align_store(opened)
         found = rows(opened, covers("aligned-tasks"), a=HUALONG, b=HUBEI, min_score="0.5")
         assert [(row[0], row[1], row[3]) for row in found] == [
-            ("0.9114", "28", "15"), ("0.7371", "35", "19"), ("0.6747", "22", "8"),
-            ("0.623", "1", "1"), ("0.5474", "23", "8"), ("0.5299", "21", "8")]
+            ("0.9114", "28", "15"),
+            ("0.7371", "35", "19"),
+            ("0.6747", "22", "8"),
+            ("0.623", "1", "1"),
+            ("0.5474", "23", "8"),
+            ("0.5299", "21", "8"),
+        ]
         assert len(rows(opened, "aligned-tasks", a=HUBEI, b=HUALONG)) == 20

@@ -4,14 +4,13 @@ error (file, line, what was expected), exit status 2, and the store unchanged.""
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLE
+
 from zwgk.cli import main
 from zwgk.errors import InputError
 from zwgk.loaders import read_ledger
@@ -50,7 +49,7 @@ def _xlsx_bytes(*, formulas: bool = False) -> bytes:
     sheet = book.create_sheet("任务")
     sheet.append(["序号", "主要任务", "责任单位", "完成时限"])
     for i in (1, 2, 3):
-        number = f"=ROW()-1" if formulas else i
+        number = "=ROW()-1" if formulas else i
         sheet.append([number, f"公开第{i}项重大建设项目信息", "县发展改革局", "年底前"])
     out = io.BytesIO()
     book.save(out)
@@ -72,15 +71,27 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, int | None]]:
         "utf-16": (sample.encode("utf-16"), 37, "utf16.txt"),
         "utf-16-without-bom": (sample.encode("utf-16-le"), 37, "utf16le.txt"),
         "mixed-line-endings": (
-            "".join(line + ("\r\n" if i % 3 == 0 else "\r" if i % 3 == 1 else "\n")
-                    for i, line in enumerate(sample.split("\n"))).encode("utf-8"), 37, "mixed.txt"),
+            "".join(
+                line + ("\r\n" if i % 3 == 0 else "\r" if i % 3 == 1 else "\n")
+                for i, line in enumerate(sample.split("\n"))
+            ).encode("utf-8"),
+            37,
+            "mixed.txt",
+        ),
         "no-header": (("一些文字\t另一些文字\t更多\n" * 20).encode("utf-8"), None, "noheader.txt"),
         "rows-all-empty": (_tsv(["\t\t\t\t"] * 12).encode("utf-8"), None, "emptyrows.txt"),
         "control-and-surrogates": (
-            _tsv([f"{i}\t公开\x07第{i}项\x1b信息\ud800\t县财政局\t各镇\t10月底前" for i in range(1, 4)])
-            .encode("utf-8", errors="surrogatepass"), 3, "control.txt"),
-        "very-long-cells": (_tsv([f"{i}\t" + "公开政府信息" * 20000 + f"\t县财政局\t各镇\t10月底前" for i in (1, 2)])
-                            .encode("utf-8"), 2, "long.txt"),
+            _tsv([f"{i}\t公开\x07第{i}项\x1b信息\ud800\t县财政局\t各镇\t10月底前" for i in range(1, 4)]).encode(
+                "utf-8", errors="surrogatepass"
+            ),
+            3,
+            "control.txt",
+        ),
+        "very-long-cells": (
+            _tsv([f"{i}\t" + "公开政府信息" * 20000 + "\t县财政局\t各镇\t10月底前" for i in (1, 2)]).encode("utf-8"),
+            2,
+            "long.txt",
+        ),
         "legacy-doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, None, "old.doc"),
         "zip-not-office": (_zip_bytes(), None, "archive.docx"),
     }
@@ -101,9 +112,23 @@ def _zip_bytes() -> bytes:
 
 
 BAD = [
-    "empty", "whitespace", "binary", "png-renamed-docx", "truncated-docx", "truncated-xlsx",
-    "xlsx-formulas-hidden", "gb18030", "utf-16", "utf-16-without-bom", "mixed-line-endings", "no-header", "rows-all-empty",
-    "control-and-surrogates", "very-long-cells", "legacy-doc", "zip-not-office",
+    "empty",
+    "whitespace",
+    "binary",
+    "png-renamed-docx",
+    "truncated-docx",
+    "truncated-xlsx",
+    "xlsx-formulas-hidden",
+    "gb18030",
+    "utf-16",
+    "utf-16-without-bom",
+    "mixed-line-endings",
+    "no-header",
+    "rows-all-empty",
+    "control-and-surrogates",
+    "very-long-cells",
+    "legacy-doc",
+    "zip-not-office",
 ]
 
 
@@ -147,7 +172,7 @@ def test_fifty_megabytes_is_refused_clearly(tmp_path):
     path = tmp_path / "huge.txt"
     with open(path, "wb") as handle:
         line = ("1\t" + "公开" * 100 + "\t县财政局\t各镇\t10月底前\n").encode("utf-8")
-        handle.write(("序号\t主要任务\t牵头单位\t责任单位\t完成时限\n").encode("utf-8"))
+        handle.write(("序号\t主要任务\t牵头单位\t责任单位\t完成时限\n").encode())
         while handle.tell() < 50 * 2**20:
             handle.write(line * 1000)
     with pytest.raises(InputError, match="larger than any ledger") as caught:
@@ -156,10 +181,13 @@ def test_fifty_megabytes_is_refused_clearly(tmp_path):
 
 
 def test_ten_thousand_tasks_load(tmp_path):
-    from zwgk.store import LedgerStore, load_paths
+    from zwgk.pipeline import load_paths
+    from zwgk.store.embedded import LedgerStore
 
-    rows = [f"{i}\t及时公开第{i}项政策文件并做好解读\t县{['财政局', '民政局', '司法局'][i % 3]}\t各镇\t{i % 12 + 1}月底前"
-            for i in range(1, 10001)]
+    rows = [
+        f"{i}\t及时公开第{i}项政策文件并做好解读\t县{['财政局', '民政局', '司法局'][i % 3]}\t各镇\t{i % 12 + 1}月底前"
+        for i in range(1, 10001)
+    ]
     path = tmp_path / "big.txt"
     path.write_text(_tsv(rows), encoding="utf-8")
     with LedgerStore.open(tmp_path / "db") as store:

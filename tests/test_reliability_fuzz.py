@@ -12,26 +12,49 @@ import re
 import signal
 import unicodedata
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 
 import pytest
+from conftest import SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE
 from zwgk.errors import ZwgkError
 from zwgk.loaders import read_ledger
-from zwgk.loaders.model import LedgerRecord
+from zwgk.model import LedgerRecord
 
 SECONDS_PER_FILE = 30
 EXAMPLES = int(os.environ.get("ZWGK_FUZZ_EXAMPLES", "25"))
-JUNK = ["\x00", "\ufffd", "|", "\t", "\t\t", "<p>", "</p>", "序号", "牵头单位", "一、", "（一）", "1.", "\ud800",
-        "\x1b[31m", "  ", "\u3000", "|\n|", "责任单位\t完成时限", "\r", "\r\n", "𠮷", "''"]
+JUNK = [
+    "\x00",
+    "\ufffd",
+    "|",
+    "\t",
+    "\t\t",
+    "<p>",
+    "</p>",
+    "序号",
+    "牵头单位",
+    "一、",
+    "（一）",
+    "1.",
+    "\ud800",
+    "\x1b[31m",
+    "  ",
+    "\u3000",
+    "|\n|",
+    "责任单位\t完成时限",
+    "\r",
+    "\r\n",
+    "𠮷",
+    "''",
+]
 
 
 @contextmanager
 def time_bound(seconds: int):
     """Turns a hang into a failure (SIGALRM), without asserting on speed."""
+
     def on_alarm(signum, frame):
         raise TimeoutError(f"reading took more than {seconds} s")
 
@@ -65,14 +88,14 @@ def mutate_text(text: str, rng: random.Random, operations: list[str]) -> tuple[s
             lines = lines[: len(lines) - rng.randint(1, max(1, total // 20))]
         elif op == "shuffle-few" and len(lines) > 2:
             start = rng.randrange(len(lines) - 1)
-            chunk = lines[start:start + rng.randint(2, 4)]
+            chunk = lines[start : start + rng.randint(2, 4)]
             rng.shuffle(chunk)
-            lines[start:start + len(chunk)] = chunk
+            lines[start : start + len(chunk)] = chunk
         elif op == "shuffle" and len(lines) > 2:
             start = rng.randrange(len(lines) - 1)
-            chunk = lines[start:start + rng.randint(2, 40)]
+            chunk = lines[start : start + rng.randint(2, 40)]
             rng.shuffle(chunk)
-            lines[start:start + len(chunk)] = chunk
+            lines[start : start + len(chunk)] = chunk
         elif op in ("junk", "junk-few"):
             for _ in range(rng.randint(1, 20 if op == "junk" else 3)):
                 at = rng.randrange(len(lines) + 1)
@@ -90,7 +113,9 @@ def mutate_text(text: str, rng: random.Random, operations: list[str]) -> tuple[s
 
 
 def encode(data: str, encoding: str) -> bytes:
-    return data.encode(encoding, errors="replace") if encoding != "utf-8" else data.encode("utf-8", errors="surrogatepass")
+    return (
+        data.encode(encoding, errors="replace") if encoding != "utf-8" else data.encode("utf-8", errors="surrogatepass")
+    )
 
 
 def mutate(text: str, rng: random.Random, operations: list[str]) -> bytes:
@@ -109,7 +134,7 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def original_texts(sample: str) -> tuple[str, ...]:
     return tuple(norm(task.text) for task in read_ledger(SAMPLE[sample]).tasks if norm(task.text))
 
@@ -147,7 +172,7 @@ def test_mutated_ledgers_load_or_fail_cleanly(tmp_path_factory, sample, operatio
     if record is None:
         return
     # What loads must also build into RDF without error.
-    from zwgk.rdf import build_ledger
+    from zwgk.ontology.builder import build_ledger
 
     with time_bound(SECONDS_PER_FILE):
         assert build_ledger(record).quads

@@ -13,8 +13,8 @@ import time
 import pytest
 
 from zwgk.loaders import read_ledger
-from zwgk.rdf import build_ledger
-from zwgk.store import LedgerStore
+from zwgk.ontology.builder import build_ledger
+from zwgk.store.embedded import LedgerStore
 
 
 def _expected(paths) -> dict[str, set]:

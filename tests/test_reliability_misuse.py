@@ -13,13 +13,20 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from zwgk import serve, sparql
 from zwgk.errors import QueryError
-from zwgk.store import LedgerStore
+from zwgk.queries import saved as sparql
+from zwgk.serve import oxigraph as serve
+from zwgk.store.embedded import LedgerStore
 
 ROOT = Path(__file__).resolve().parent.parent
-PAYLOADS = ['x" } ; DROP ALL ; #', "x' } DELETE WHERE { ?s ?p ?o } #", "> } ; CLEAR ALL ; <", "\\u0022 }",
-            "1 } UNION { ?s ?p ?o", "2020-01-01\"^^<x> } ; DROP ALL ; #"]
+PAYLOADS = [
+    'x" } ; DROP ALL ; #',
+    "x' } DELETE WHERE { ?s ?p ?o } #",
+    "> } ; CLEAR ALL ; <",
+    "\\u0022 }",
+    "1 } UNION { ?s ?p ?o",
+    '2020-01-01"^^<x> } ; DROP ALL ; #',
+]
 TYPED = {
     "string": "SELECT ?s WHERE { ?s ?p ?_value }",
     "language": "SELECT ?s WHERE { ?s ?p ?_value_zh }",
@@ -72,12 +79,21 @@ def _get(url: str) -> int:
 def test_server_is_read_only_and_serves_no_files(writable_store):
     with serve.start(writable_store, port=_free_port()) as server:
         assert server.host == "127.0.0.1"
-        for path in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/examples/ledgers/",
-                     "/store/../../etc/hostname", "/zwgk.lock", "/CURRENT"):
+        for path in (
+            "/../../../../etc/passwd",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/examples/ledgers/",
+            "/store/../../etc/hostname",
+            "/zwgk.lock",
+            "/CURRENT",
+        ):
             status = _get(server.url + path)
             assert status in (400, 404, 405), path
-        request = urllib.request.Request(server.url + "/update", data=b"update=DROP%20ALL",
-                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        request = urllib.request.Request(
+            server.url + "/update",
+            data=b"update=DROP%20ALL",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30)
     with LedgerStore.open(writable_store, read_only=True) as store:
@@ -101,6 +117,8 @@ def test_no_subprocess_call_goes_through_a_shell():
                 if name in ("os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"):
                     offenders.append(f"{path.name}:{node.lineno} {name}")
                 for keyword in node.keywords:
-                    if keyword.arg == "shell" and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
+                    if keyword.arg == "shell" and not (
+                        isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+                    ):
                         offenders.append(f"{path.name}:{node.lineno} shell=")
     assert offenders == []

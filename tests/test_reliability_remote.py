@@ -12,10 +12,10 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from zwgk import remote
 from zwgk.cli import main
 from zwgk.errors import StoreError
-from zwgk.remote import RemoteStore
+from zwgk.store import remote
+from zwgk.store.remote import RemoteStore
 
 
 class Behaviour:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 from pathlib import Path
@@ -13,18 +12,28 @@ import pytest
 from click.testing import CliRunner
 
 from zwgk.cli import main
-from zwgk.report import FONT_STACK, write_report
+from zwgk.compare.report import FONT_STACK, write_report
+from zwgk.store import LedgerStore
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory, sample_store):
     out = tmp_path_factory.mktemp("report") / "report.html"
-    summary = write_report(store=sample_store, output=out)
+    with LedgerStore.open(sample_store, read_only=True) as store:
+        summary = write_report(store, output=out)
     return out, summary
 
 
@@ -32,8 +41,13 @@ def _chromium(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
     profile = tmp_path / "profile"
-    return subprocess.run([str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=180, check=True)
+    return subprocess.run(
+        [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
 
 
 def test_report_is_self_contained_with_the_sample_numbers(report):
@@ -44,13 +58,15 @@ def test_report_is_self_contained_with_the_sample_numbers(report):
     assert "<script" not in text and "<link" not in text and "<img" not in text and "url(" not in text
     assert not re.search(r'(src|href)="(https?:)?//', text)
     assert FONT_STACK in text and '<html lang="zh-CN">' in text
-    assert text.count('<rect class="cell"') == 5 * 11       # ledgers × top-level topics
+    assert text.count('<rect class="cell"') == 5 * 11  # ledgers × top-level topics
     assert text.count('<svg class="chart') == 3
     # completeness row of 石泉县 2021: 150 tasks, all with lead, deadline and indicator, 149 with a topic
-    assert re.search(r"石泉县 2021</td><td>[^<]+</td><td class=\"n\">150</td><td class=\"n\">150 \(100%\)</td>"
-                     r"<td class=\"n\">150 \(100%\)</td><td class=\"n\">150 \(100%\)</td><td class=\"n\">149 \(99%\)</td>",
-                     text)
-    assert "≥200个" in text and "≥100项" in text    # 石泉县's quantitative requirements
+    assert re.search(
+        r"石泉县 2021</td><td>[^<]+</td><td class=\"n\">150</td><td class=\"n\">150 \(100%\)</td>"
+        r"<td class=\"n\">150 \(100%\)</td><td class=\"n\">150 \(100%\)</td><td class=\"n\">149 \(99%\)</td>",
+        text,
+    )
+    assert "≥200个" in text and "≥100项" in text  # 石泉县's quantitative requirements
 
 
 def test_charts_render_in_headless_chromium(report, tmp_path):
@@ -66,7 +82,7 @@ def test_charts_render_in_headless_chromium(report, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1200, 2600)
-    assert len(data) > 100_000          # a blank page compresses to a few kB; charts and text do not
+    assert len(data) > 100_000  # a blank page compresses to a few kB; charts and text do not
 
 
 def test_cli_report(sample_store, tmp_path):

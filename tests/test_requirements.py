@@ -62,9 +62,7 @@ def test_span_is_the_requirement_text():
 
 def test_several_in_one_task_in_reading_order():
     text = "时效性。24小时内回应。对涉及特别重大、突发事件，最迟要在5小时内发布权威信息，在24小时内举行新闻发布会"
-    assert [(r.text, r.value) for r in find_requirements(text)] == [
-        ("24小时内", 24), ("5小时内", 5), ("24小时内", 24)
-    ]
+    assert [(r.text, r.value) for r in find_requirements(text)] == [("24小时内", 24), ("5小时内", 5), ("24小时内", 24)]
 
 
 def test_numbers_that_are_not_requirements():
@@ -80,11 +78,23 @@ def test_every_requirement_in_the_samples(samples):
             found += [(key, r.kind, r.value, r.unit) for r in find_requirements(line)]
     assert len(found) == 21
     assert {(k, kind, int(v), u) for k, kind, v, u in found} == {
-        ("000", "Frequency", 1, "次"), ("000", "Ratio", 4, "%"), ("000", "TimeLimit", 20, "工作日"),
-        ("000", "TimeLimit", 24, "小时"), ("000", "TimeLimit", 5, "小时"),
-        ("001", "TimeLimit", 7, "工作日"), ("001", "TimeLimit", 10, "工作日"), ("001", "TimeLimit", 5, "工作日"),
-        ("001", "Ratio", 90, "%"), ("001", "Minimum", 200, "个"), ("001", "Minimum", 100, "项"),
-        ("001", "TimeLimit", 1, "月"), ("001", "Ratio", 100, "%"), ("001", "TimeLimit", 1, "周"),
-        ("002", "Minimum", 30, "日"), ("002", "TimeLimit", 3, "工作日"), ("002", "Frequency", 1, "次"),
-        ("002", "Ratio", 4, "%"), ("003", "Frequency", 1, "次"),
+        ("000", "Frequency", 1, "次"),
+        ("000", "Ratio", 4, "%"),
+        ("000", "TimeLimit", 20, "工作日"),
+        ("000", "TimeLimit", 24, "小时"),
+        ("000", "TimeLimit", 5, "小时"),
+        ("001", "TimeLimit", 7, "工作日"),
+        ("001", "TimeLimit", 10, "工作日"),
+        ("001", "TimeLimit", 5, "工作日"),
+        ("001", "Ratio", 90, "%"),
+        ("001", "Minimum", 200, "个"),
+        ("001", "Minimum", 100, "项"),
+        ("001", "TimeLimit", 1, "月"),
+        ("001", "Ratio", 100, "%"),
+        ("001", "TimeLimit", 1, "周"),
+        ("002", "Minimum", 30, "日"),
+        ("002", "TimeLimit", 3, "工作日"),
+        ("002", "Frequency", 1, "次"),
+        ("002", "Ratio", 4, "%"),
+        ("003", "Frequency", 1, "次"),
     }

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from zwgk.loaders.model import LedgerRecord, Role, TaskRecord, UnitCell
 from zwgk.loaders.score import plausibility
+from zwgk.model import LedgerRecord, Role, TaskRecord, UnitCell
 
 LINES = [
     "| 序号 | 主要任务 | 责任单位 | 完成时限 |",
@@ -39,8 +39,9 @@ def task(number, text, unit, deadline, line, **more) -> TaskRecord:
 
 
 def exact(numbers=("1", "2", "3")) -> LedgerRecord:
-    return record(*(task(n, text, unit, deadline, line)
-                    for n, (_, text, unit, deadline), line in zip(numbers, ROWS, (3, 4, 5))))
+    return record(
+        *(task(n, text, unit, deadline, line) for n, (_, text, unit, deadline), line in zip(numbers, ROWS, (3, 4, 5)))
+    )
 
 
 def misaligned() -> LedgerRecord:
@@ -81,14 +82,17 @@ def test_no_tasks_scores_zero():
     assert (found.coverage, found.task_text, found.unit_cells, found.numbering) == (0.0, 0.0, 0.0, 0.0)
 
 
-@pytest.mark.parametrize("numbers, share", [
-    (("1", "2", "3"), 1.0),
-    (("3", "1", "2"), 1.0),   # 3 → 1 is a restart at 1, which the rule counts as following
-    (("3", "2", "1"), 0.5),   # 3 → 2 does not follow; 2 → 1 is a restart
-    (("5", "4", "3"), 0.0),
-    (("（一）", "（二）", "（三）"), 1.0),  # only arabic numbers are compared
-    ((None, None, None), 1.0),
-])
+@pytest.mark.parametrize(
+    "numbers, share",
+    [
+        (("1", "2", "3"), 1.0),
+        (("3", "1", "2"), 1.0),  # 3 → 1 is a restart at 1, which the rule counts as following
+        (("3", "2", "1"), 0.5),  # 3 → 2 does not follow; 2 → 1 is a restart
+        (("5", "4", "3"), 0.0),
+        (("（一）", "（二）", "（三）"), 1.0),  # only arabic numbers are compared
+        ((None, None, None), 1.0),
+    ],
+)
 def test_numbering_continuity(numbers, share):
     assert plausibility(exact(numbers), lines=LINES).numbering == share
 
@@ -114,6 +118,8 @@ def test_a_deadline_printed_once_counts_once():
     cell inherited by the row below is printed once and explains its letters once."""
     lines = LINES[:3] + ["| 2 | 推进预算决算信息公开，细化公开内容。 | 县财政局 | |"]
     printed = record(task("1", *ROWS[0][1:], 3), task("2", ROWS[1][1], "县财政局", None, 4))
-    inheriting = record(task("1", *ROWS[0][1:], 3), task("2", ROWS[1][1], "县财政局", ROWS[0][3], 4,
-                                                          deadline_inherited=True, inherited=frozenset({"deadline"})))
+    inheriting = record(
+        task("1", *ROWS[0][1:], 3),
+        task("2", ROWS[1][1], "县财政局", ROWS[0][3], 4, deadline_inherited=True, inherited=frozenset({"deadline"})),
+    )
     assert plausibility(inheriting, lines=lines).coverage == plausibility(printed, lines=lines).coverage

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from zwgk import serve, sparql
 from zwgk.errors import StoreError
-from zwgk.store import LedgerStore
+from zwgk.queries import saved as sparql
+from zwgk.serve import oxigraph as serve
+from zwgk.store.embedded import LedgerStore
 
 pytestmark = pytest.mark.server
 
@@ -29,8 +30,7 @@ def free_port() -> int:
 
 def post_query(url: str, text: str) -> dict:
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-    request = urllib.request.Request(url + "/query", data=body,
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(url + "/query", data=body, headers={"Accept": "application/sparql-results+json"})
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(request, timeout=30) as response:
         return json.loads(response.read())
@@ -44,12 +44,12 @@ def test_server_answers_saved_queries_like_the_embedded_store(writable_store):
     with serve.start(writable_store, host="127.0.0.1", port=free_port()) as server:
         assert server.process.poll() is None
         answer = post_query(server.url, sparql.find_query("completeness").text)
-        got = [tuple(b.get(v, {}).get("value") for v in answer["head"]["vars"])
-               for b in answer["results"]["bindings"]]
+        got = [tuple(b.get(v, {}).get("value") for v in answer["head"]["vars"]) for b in answer["results"]["bindings"]]
         assert got == expected
         answer = post_query(server.url, bound.inline())
-        assert [tuple(b[v]["value"] for v in answer["head"]["vars"]) for b in answer["results"]["bindings"]] \
-            == expected_bound
+        assert [
+            tuple(b[v]["value"] for v in answer["head"]["vars"]) for b in answer["results"]["bindings"]
+        ] == expected_bound
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with opener.open(server.url + "/", timeout=30) as page:
             assert b"<html" in page.read().lower()
@@ -81,16 +81,22 @@ def test_missing_store_and_busy_port_are_explained(writable_store, tmp_path):
 def test_zwgk_serve_command_prints_address_and_queries_and_stops_cleanly(writable_store):
     port = free_port()
     zwgk = Path(sys.executable).parent / "zwgk"
-    process = subprocess.Popen([str(zwgk), "--store", str(writable_store), "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [str(zwgk), "--store", str(writable_store), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         first = process.stdout.readline()
         assert f"http://127.0.0.1:{port}/" in first and "/query" in first
         process.stdout.readline()
         names = process.stdout.readline()
         assert "ledgers" in names and "search-tasks" in names and "agency-types" in names
-        answer = post_query(f"http://127.0.0.1:{port}", "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/zwgk/ontology#Task> }")
+        answer = post_query(
+            f"http://127.0.0.1:{port}", "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/zwgk/ontology#Task> }"
+        )
         assert answer["results"]["bindings"][0]["n"]["value"] == "297"
     finally:
         process.send_signal(signal.SIGTERM)

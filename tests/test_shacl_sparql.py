@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from zwgk import shacl_sparql as ss
-from zwgk.iris import ONTOLOGY_GRAPH
-from zwgk.store import LedgerStore, load_paths
+from zwgk.ontology.iris import ONTOLOGY_GRAPH
+from zwgk.pipeline import load_paths
+from zwgk.shapes import compiled as ss
+from zwgk.store.embedded import LedgerStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE_SHAPES = Path(__file__).parent / "data" / "shacl_sparql" / "core.ttl"
@@ -35,7 +36,9 @@ def _pyshacl_per_graph(store: LedgerStore, shapes) -> set[tuple]:
 def _whole_graph(store: LedgerStore):
     from pyoxigraph import NamedNode
 
-    quads = (q for info in store.ledgers() for q in store.raw.quads_for_pattern(None, None, None, NamedNode(info.graph)))
+    quads = (
+        q for info in store.ledgers() for q in store.raw.quads_for_pattern(None, None, None, NamedNode(info.graph))
+    )
     return ss.rdflib_graph(quads, extra=ss.hierarchy_triples(store.raw, ontology_graph=ONTOLOGY_GRAPH))
 
 
@@ -54,8 +57,14 @@ def test_every_project_shape_compiles_without_fallback(sample_store):
         report = ss.validate_ledger_store(store)
     assert report.fallback_shapes == () and report.notices == ()
     assert {s.rsplit("#", 1)[1] for s in report.compiled_shapes} == {
-        "AgencyShape", "IndicatorShape", "IndicatorTreeShape", "LedgerShape", "NumberingShape",
-        "ObligationShape", "TaskShape"}
+        "AgencyShape",
+        "IndicatorShape",
+        "IndicatorTreeShape",
+        "LedgerShape",
+        "NumberingShape",
+        "ObligationShape",
+        "TaskShape",
+    }
 
 
 def test_samples_give_pyshacls_results_ledger_by_ledger(sample_store):
@@ -120,10 +129,22 @@ def test_every_core_constraint_agrees_with_pyshacl_and_sh_or_falls_back(sample_s
     assert "sh:or" in ours.notices[0]
     assert ours.keys() == expected
     assert union.keys() == whole
-    components = Counter(r.component[len(SH):] for r in ours.results)
+    components = Counter(r.component[len(SH) :] for r in ours.results)
     # every compiled component fires on the samples, so agreement is not vacuous
-    for name in ("Class", "Datatype", "MaxLength", "MinCount", "MaxCount", "HasValue", "MaxExclusive",
-                 "MinInclusive", "MaxInclusive", "In", "MinLength", "Pattern"):
+    for name in (
+        "Class",
+        "Datatype",
+        "MaxLength",
+        "MinCount",
+        "MaxCount",
+        "HasValue",
+        "MaxExclusive",
+        "MinInclusive",
+        "MaxInclusive",
+        "In",
+        "MinLength",
+        "Pattern",
+    ):
         assert components[name + "ConstraintComponent"] > 0, name
 
 
@@ -146,10 +167,18 @@ def _agrees_with_pyshacl_over_the_whole_graph(location: Path) -> Counter:
         ours = ss.validate_ledger_store(store)
         expected = {r.key() for r in ss.pyshacl_results(_whole_graph(store), ss.packaged_shapes())}
     assert _ungraphed(ours.keys()) == _ungraphed(expected)
-    return Counter(r.severity[len(SH):] for r in ours.results)
+    return Counter(r.severity[len(SH) :] for r in ours.results)
 
 
 def test_generated_corpus_agrees_with_pyshacl_over_the_whole_graph(tmp_path):
+    """Eight generated ledgers: enough for every severity and for results across ledgers; the
+    30- and 300-ledger runs are the slow tests' (pyshacl over the whole graph grows fast)."""
+    severities = _agrees_with_pyshacl_over_the_whole_graph(_generated_store(tmp_path, 8))
+    assert severities["Violation"] and severities["Warning"] and severities["Info"]
+
+
+@pytest.mark.slow
+def test_corpus_of_30_ledgers_agrees_with_pyshacl_over_the_whole_graph(tmp_path):
     severities = _agrees_with_pyshacl_over_the_whole_graph(_generated_store(tmp_path, 30))
     assert severities["Violation"] and severities["Warning"] and severities["Info"]
 
@@ -180,8 +209,10 @@ def test_pyrudof_as_a_third_opinion_on_the_samples(sample_store):
     rudof.read_data(whole.serialize(format="nt"), format=pyrudof.RDFFormat.NTriples)
     rudof.read_shacl(core.serialize(format="turtle"))
     report = rudof.validate_shacl()
-    theirs = {(str(r.focus_node).strip("<>"), str(r.constraint_component).strip("<>").replace("sh:", SH))
-              for r in report.violations}
+    theirs = {
+        (str(r.focus_node).strip("<>"), str(r.constraint_component).strip("<>").replace("sh:", SH))
+        for r in report.violations
+    }
     expected = {(k[1].strip("<>"), k[3]) for k in ours.keys() if not k[3].endswith("SPARQLConstraintComponent")}
     assert theirs == expected
 
@@ -198,14 +229,16 @@ def test_cli_engines_print_the_same_report(sample_store):
     from zwgk.cli import main
 
     runner = CliRunner()
-    outputs = [runner.invoke(main, ["--store", str(sample_store), "validate", "--format", "json", "--engine", engine])
-               for engine in ("sparql", "pyshacl")]
+    outputs = [
+        runner.invoke(main, ["--store", str(sample_store), "validate", "--format", "json", "--engine", engine])
+        for engine in ("sparql", "pyshacl")
+    ]
     assert [o.exit_code for o in outputs] == [1, 1]
     assert outputs[0].output == outputs[1].output
 
 
 def test_report_of_the_engine_equals_pyshacls_on_the_samples(sample_store):
-    from zwgk.validate import validate_store
+    from zwgk.shapes import validate_store
 
     with LedgerStore.open(sample_store, read_only=True) as store:
         ours = validate_store(store, engine="sparql")
@@ -218,10 +251,13 @@ def test_report_of_the_engine_equals_pyshacls_on_the_samples(sample_store):
 def test_paths_of_every_form_compile_to_sparql_paths():
     from rdflib import Graph
 
-    graph = Graph().parse(data="""
+    graph = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix e: <urn:e:> .
         e:s sh:path ( e:a [ sh:inversePath e:b ] [ sh:zeroOrMorePath e:c ] [ sh:alternativePath ( e:d e:e ) ] ) .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     from rdflib import URIRef
 
     path = graph.value(URIRef("urn:e:s"), URIRef(SH + "path"))

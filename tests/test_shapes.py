@@ -12,7 +12,7 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 
 from zwgk.resources import list_files, read_text
-from zwgk.validate import validate_quads
+from zwgk.shapes.pyshacl_engine import validate_quads
 
 DATA = Path(__file__).resolve().parent / "data" / "shapes"
 SH = "http://www.w3.org/ns/shacl#"
@@ -33,6 +33,7 @@ CASES = {
     "task-text-missing": ("TaskText", "MinCount", "violation", TASK + "1"),
     "task-text-twice": ("TaskText", "MaxCount", "violation", TASK + "1"),
     "task-lead-unit": ("TaskLeadUnit", "MinCount", "violation", TASK + "1"),
+    "task-lead-inherited": ("TaskLeadUnitInherited", "SPARQL", "info", TASK + "4"),
     "task-deadline": ("TaskDeadline", "MinCount", "warning", TASK + "1"),
     "task-indicator": ("TaskIndicator", "MinCount", "warning", TASK + "2"),
     "task-number-duplicate": ("TaskNumberUnique", "SPARQL", "violation", LEDGER),
@@ -84,10 +85,37 @@ def test_each_shape_fails_for_exactly_its_reason(case):
 
 def test_lead_unit_result_names_task_file_and_line():
     (result,) = validate_quads(graph("task-lead-unit")).results
-    assert (result.subject, result.subject_kind, result.task_number, result.source_line) == (TASK + "1", "task", "1", 10)
+    assert (result.subject, result.subject_kind, result.task_number, result.source_line) == (
+        TASK + "1",
+        "task",
+        "1",
+        10,
+    )
     assert (result.rule(lang="zh"), result.message(lang="zh")) == ("牵头单位", "任务没有明确牵头单位")
     assert (result.rule(lang="en"), result.message(lang="en")) == ("lead unit", "The task has no lead unit")
     assert result.path == "https://w3id.org/zwgk/ontology#leadUnit"
+
+
+def test_inherited_lead_unit_is_an_info_naming_the_unit_and_its_row():
+    """A lead unit filled from a merged cell is reported for a human check: an info (the ledger
+    still conforms) on the task that inherited it, naming the unit, the file and the line."""
+    (result,) = validate_quads(graph("task-lead-inherited")).results
+    assert (result.subject, result.subject_kind, result.task_number, result.source_line) == (
+        TASK + "4",
+        "task",
+        "2",
+        14,
+    )
+    assert result.value == AGENCY + "finance" and result.severity == "info"
+    assert (result.rule(lang="zh"), result.message(lang="zh")) == (
+        "继承的牵头单位",
+        "牵头单位“测试县财政局”取自纵向合并的单元格（表中只在另一行写出），请核对是否适用于本任务",
+    )
+    assert (result.rule(lang="en"), result.message(lang="en")) == (
+        "inherited lead unit",
+        "Lead unit “测试县财政局” comes from a vertically merged cell printed on another row: check that it applies to this task",
+    )
+    assert validate_quads(graph("task-lead-inherited")).conforms
 
 
 def test_numbering_results_point_at_the_task_and_name_the_numbers():
@@ -105,8 +133,10 @@ def test_a_first_task_numbered_above_one_reports_the_numbers_before_it():
     indicator of any other task stand in for the missing predecessor and said nothing)."""
     store = Store()
     store.load(path=str(DATA / "complete.ttl"), format=RdfFormat.TURTLE)
-    store.update(f'DELETE DATA {{ <{TASK}1> <https://w3id.org/zwgk/ontology#number> "1" }} ; '
-                 f'INSERT DATA {{ <{TASK}1> <https://w3id.org/zwgk/ontology#number> "3" }}')
+    store.update(
+        f'DELETE DATA {{ <{TASK}1> <https://w3id.org/zwgk/ontology#number> "1" }} ; '
+        f'INSERT DATA {{ <{TASK}1> <https://w3id.org/zwgk/ontology#number> "3" }}'
+    )
     (gap,) = validate_quads(list(store)).results
     assert (gap.subject, gap.task_number) == (TASK + "1", "3")
     assert gap.message_en == "Numbering gap: 1、2 missing before number 3"
@@ -134,9 +164,10 @@ def test_every_shape_has_names_and_messages_in_chinese_and_english():
     shapes = set(g.subjects(rdflib.RDF.type, sh.NodeShape)) | set(g.subjects(rdflib.RDF.type, sh.PropertyShape))
     property_shapes = set(g.objects(None, sh.property))
     assert property_shapes <= shapes
-    assert len(shapes) == 27
-    assert {str(s) for s in property_shapes} == {ZWSH + shape for shape, *_ in CASES.values()}, \
+    assert len(shapes) == 28
+    assert {str(s) for s in property_shapes} == {ZWSH + shape for shape, *_ in CASES.values()}, (
         "every property shape has a failing case"
+    )
     for shape in shapes:
         assert isinstance(shape, rdflib.URIRef), "shapes have IRIs so that reports can name them"
         for prop in (sh.name, sh.message):

@@ -6,8 +6,9 @@ import pickle
 
 import pytest
 
-from zwgk.errors import InputError, StoreError
-from zwgk.store import BatchRefused, LedgerStore, load_paths
+from zwgk.errors import BatchRefused, InputError, StoreError
+from zwgk.pipeline import load_paths
+from zwgk.store.embedded import LedgerStore
 
 
 def _snapshot(location) -> set:
@@ -52,7 +53,7 @@ def test_changed_file_replaces_the_ledger_whole(tmp_path, samples):
         # The first NUL byte is on the third line.
         ("binary.txt", b"\x07\x08\r\n\x1a\n\x00\x00\x00\rIHDR", 3),
         ("image.docx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1),
-        ("unknown.txt", "这是一份普通的通知。\n请各单位认真学习。\n".encode("utf-8"), 1),
+        ("unknown.txt", "这是一份普通的通知。\n请各单位认真学习。\n".encode(), 1),
     ],
 )
 def test_bad_input_leaves_the_store_unchanged(tmp_path, samples, name, content, line):
@@ -107,8 +108,8 @@ def test_every_file_is_read_before_the_batch_is_refused(tmp_path, samples):
 
 def test_parallel_load_carries_warnings_and_refusals(tmp_path, samples, monkeypatch):
     """Summaries and refusals cross the worker processes' boundary whole."""
-    import zwgk.store as store_module
-    from zwgk.loaders.model import LedgerWarning
+    import zwgk.pipeline as store_module
+    from zwgk.model import LedgerWarning
 
     monkeypatch.setattr(store_module, "PARALLEL_FROM", 2)
     bad = tmp_path / "empty.txt"
@@ -151,11 +152,10 @@ def test_unknown_ledger_id(sample_store):
 def test_ontology_graph_is_loaded_once(sample_store):
     from pyoxigraph import NamedNode
 
-    from zwgk.iris import ONTOLOGY_GRAPH, ZW
+    from zwgk.ontology.iris import ONTOLOGY_GRAPH, ZW
 
     with LedgerStore.open(sample_store, read_only=True) as store:
-        classes = set(store.raw.quads_for_pattern(
-            NamedNode(ZW + "Task"), None, None, NamedNode(ONTOLOGY_GRAPH)))
+        classes = set(store.raw.quads_for_pattern(NamedNode(ZW + "Task"), None, None, NamedNode(ONTOLOGY_GRAPH)))
     assert classes, "the ontology graph holds zw:Task's declaration"
 
 
@@ -165,10 +165,14 @@ def test_second_writer_waits_for_the_first_with_wait(tmp_path, samples):
 
     location = tmp_path / "db"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time\nfrom zwgk.store import LedgerStore\n"
-         f"s = LedgerStore.open({str(location)!r})\nprint('open', flush=True)\ntime.sleep(1.5)\ns.close()\n"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom zwgk.store import LedgerStore\n"
+            f"s = LedgerStore.open({str(location)!r})\nprint('open', flush=True)\ntime.sleep(1.5)\ns.close()\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "open"
     with pytest.raises(StoreError, match="in use by"):
@@ -180,7 +184,7 @@ def test_second_writer_waits_for_the_first_with_wait(tmp_path, samples):
 
 
 def test_serve_lock_is_named_in_the_refusal(tmp_path, samples):
-    from zwgk.store import locked
+    from zwgk.store.lock import locked
 
     location = tmp_path / "db"
     with locked(location, purpose="serve"):
@@ -189,7 +193,8 @@ def test_serve_lock_is_named_in_the_refusal(tmp_path, samples):
 
         out = subprocess.run(
             [sys.executable, "-m", "zwgk.cli", "--store", str(location), "load", str(samples["003"])],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
     assert out.returncode == 2
     assert "zwgk serve" in out.stderr and "stop the server" in out.stderr
@@ -199,15 +204,17 @@ def test_a_reading_that_loses_most_of_a_ledger_does_not_replace_it(tmp_path):
     """The 石泉县 ledger (150 tasks) reloaded from a copy cut after its first rows is refused,
     naming both counts, and the stored ledger stays whole; --replace (replace=True) replaces it."""
     from conftest import SAMPLE
+
     from zwgk.errors import InputError
-    from zwgk.store import LedgerStore, load_paths
+    from zwgk.pipeline import load_paths
+    from zwgk.store.embedded import LedgerStore
 
     full = SAMPLE["001"]
     lines = full.read_text(encoding="utf-8").split("\n")
     cut_dir = tmp_path / "cut"
     cut_dir.mkdir()
     cut = cut_dir / full.name
-    cut.write_text("\n".join(lines[:len(lines) // 4]), encoding="utf-8")
+    cut.write_text("\n".join(lines[: len(lines) // 4]), encoding="utf-8")
     with LedgerStore.open(tmp_path / "db") as store:
         load_paths(store, [full])
         with pytest.raises(InputError) as caught:

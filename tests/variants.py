@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from zwgk.loaders.model import LedgerRecord, TaskRecord
+from zwgk.model import LedgerRecord, TaskRecord
 
 # Readable names of the samples (conftest.SAMPLE keys), for test ids.
 SAMPLE_NAMES = {"000": "henan", "001": "shiquan", "002": "hubei", "003": "huainan", "004": "hualong"}
@@ -103,8 +103,12 @@ def table_of(record: LedgerRecord) -> Table:
     depth = max((len(t.indicators) for t in tasks), default=0)
     columns: list[tuple[str, Callable[[TaskRecord], str]]] = [(NUMBER, lambda t: flat(t.number))]
     for level in range(depth):
-        columns.append((f"{LEVEL_NAMES[level]}级指标",
-                        lambda t, level=level: flat(t.indicators[level]) if level < len(t.indicators) else ""))
+        columns.append(
+            (
+                f"{LEVEL_NAMES[level]}级指标",
+                lambda t, level=level: flat(t.indicators[level]) if level < len(t.indicators) else "",
+            )
+        )
     columns += [
         (TASK, lambda t: flat(t.text)),
         (LEAD, lambda t: flat_units(_lead(t))),
@@ -155,8 +159,7 @@ def _printed(table: Table, merged: bool) -> list[list[str]]:
     return [[c or "" for c in row] for row in table.cells(merged)]
 
 
-def _line_table(table: Table, merged: bool, join: Callable[[list[str]], str],
-                after_header: str = "") -> Rendered:
+def _line_table(table: Table, merged: bool, join: Callable[[list[str]], str], after_header: str = "") -> Rendered:
     """One row per line, the cells joined by ``join``."""
     head = _title(table) + join(list(table.header)) + "\n" + after_header
     rows = [join(row) for row in _printed(table, merged)]
@@ -224,6 +227,7 @@ def write_blank_lines(table: Table, merged: bool) -> Rendered:
     """One cell per paragraph, paragraphs separated by blank lines, as a table copied out of Word
     or a web page comes (the shiquan sample): a cell covered by a merged cell above writes
     nothing, an empty cell writes a paragraph of one space."""
+
     def join(cells: list[str | None]) -> str:
         return "\n\n".join(c or " " for c in cells if c is not None)
 
@@ -234,6 +238,7 @@ def write_blank_lines(table: Table, merged: bool) -> Rendered:
 def write_cell_pipe(table: Table, merged: bool) -> Rendered:
     """One cell per line, each closed by `` |`` (an empty cell is a lone ``|``), as some sites'
     text export writes a table; rows follow each other with no mark between them."""
+
     def join(cells: list[str]) -> str:
         return "\n".join(f"{c} |" if c else "|" for c in cells)
 
@@ -277,46 +282,50 @@ def page_debris(record: LedgerRecord) -> tuple[str, str]:
     issuer = record.issuer or "县人民政府办公室"
     year = record.year or 2021
     title = flat(record.title) or "政务公开工作任务分解表"
-    before = "\n".join([
-        "无障碍浏览  长者模式  登录  注册",
-        "首页 > 政务公开 > 政策文件",
-        "",
-        "索引号：11410900MB0000000X/2024-00123",
-        f"发文字号：{record.doc_number or '无'}",
-        f"发布机构：{issuer}",
-        f"发布日期：{year}-04-23",
-        "主题分类：政务公开",
-        "",
-        title,
-        "",
-        f"来源：{issuer}    浏览量：1286    发布时间：{year}-04-23 09:30",
-        "分享到：微信  微博  QQ空间",
-        "【字号：大 中 小】  【打印本页】  【关闭窗口】",
-        "",
-        "",
-    ])
-    after = "\n".join([
-        "",
-        "附件下载：",
-        f"{title}.docx",
-        "",
-        "【打印本页】  【关闭窗口】",
-        "扫一扫在手机打开当前页",
-        "",
-        "相关链接：",
-        f"国务院办公厅关于印发{year}年政务公开工作要点的通知",
-        f"省人民政府办公厅关于印发{year}年政务公开工作要点的通知",
-        f"关于{year}年第一季度政府网站检查情况的通报",
-        "上一篇：关于公布政务服务事项清单的通知",
-        "下一篇：关于开展政府开放日活动的公告",
-        "",
-        "网站地图  |  联系我们  |  使用帮助",
-        f"主办单位：{issuer}    承办单位：政务服务和大数据管理局",
-        "版权所有 © 政府门户网站    网站标识码：4109020001",
-        "ICP备案号：豫ICP备12345678号-1    公安机关备案号：41090202000123",
-        "联系电话：0393-1234567    建议使用1920×1080分辨率浏览",
-        "",
-    ])
+    before = "\n".join(
+        [
+            "无障碍浏览  长者模式  登录  注册",
+            "首页 > 政务公开 > 政策文件",
+            "",
+            "索引号：11410900MB0000000X/2024-00123",
+            f"发文字号：{record.doc_number or '无'}",
+            f"发布机构：{issuer}",
+            f"发布日期：{year}-04-23",
+            "主题分类：政务公开",
+            "",
+            title,
+            "",
+            f"来源：{issuer}    浏览量：1286    发布时间：{year}-04-23 09:30",
+            "分享到：微信  微博  QQ空间",
+            "【字号：大 中 小】  【打印本页】  【关闭窗口】",
+            "",
+            "",
+        ]
+    )
+    after = "\n".join(
+        [
+            "",
+            "附件下载：",
+            f"{title}.docx",
+            "",
+            "【打印本页】  【关闭窗口】",
+            "扫一扫在手机打开当前页",
+            "",
+            "相关链接：",
+            f"国务院办公厅关于印发{year}年政务公开工作要点的通知",
+            f"省人民政府办公厅关于印发{year}年政务公开工作要点的通知",
+            f"关于{year}年第一季度政府网站检查情况的通报",
+            "上一篇：关于公布政务服务事项清单的通知",
+            "下一篇：关于开展政府开放日活动的公告",
+            "",
+            "网站地图  |  联系我们  |  使用帮助",
+            f"主办单位：{issuer}    承办单位：政务服务和大数据管理局",
+            "版权所有 © 政府门户网站    网站标识码：4109020001",
+            "ICP备案号：豫ICP备12345678号-1    公安机关备案号：41090202000123",
+            "联系电话：0393-1234567    建议使用1920×1080分辨率浏览",
+            "",
+        ]
+    )
     return before, after
 
 
@@ -409,12 +418,14 @@ def expected_tasks(record: LedgerRecord, fold: Callable[[str], str] = lambda s: 
     out = []
     for task in record.tasks:
         lead = _other(task) if no_lead_column else _lead(task)
-        out.append(Expected(
-            text=norm(fold(task.text)),
-            lead=norm_units([fold(u) for u in lead]),
-            deadline=norm(fold(task.deadline or "")),
-            indicators=tuple(norm(fold(i)) for i in task.indicators),
-        ))
+        out.append(
+            Expected(
+                text=norm(fold(task.text)),
+                lead=norm_units([fold(u) for u in lead]),
+                deadline=norm(fold(task.deadline or "")),
+                indicators=tuple(norm(fold(i)) for i in task.indicators),
+            )
+        )
     return out
 
 
@@ -427,8 +438,11 @@ def as_read(task: TaskRecord, fold: Callable[[str], str] = lambda s: s) -> Expec
     )
 
 
-def compare(read: list[TaskRecord], expected: list[Expected], fold: Callable[[str], str] = lambda s: s,
-            ) -> list[str]:
+def compare(
+    read: list[TaskRecord],
+    expected: list[Expected],
+    fold: Callable[[str], str] = lambda s: s,
+) -> list[str]:
     """The differences between the tasks read back and the expected ones, task by task.
 
     An expected empty lead or deadline may come back as the value of the task above: in a text

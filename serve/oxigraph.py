@@ -10,6 +10,7 @@ store being written cannot be served."""
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -19,10 +20,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
-from .errors import StoreError
+from ..errors import StoreError
 
 STARTUP_TIMEOUT = 20.0
+DEFAULT_TIMEOUT = 60.0
+"""Seconds Oxigraph gives one query, as ``zwgk query`` does by default (queries/saved.py
+``DEFAULT_TIMEOUT``; repeated here so that the server module needs no query code)."""
 
 
 def oxigraph_binary() -> str:
@@ -34,19 +39,21 @@ def oxigraph_binary() -> str:
     found = shutil.which("oxigraph")
     if found:
         return found
-    raise StoreError("the oxigraph server is not installed: pip install oxigraph",
-                     message_zh="未安装 oxigraph 服务器：请执行 pip install oxigraph")
+    raise StoreError(
+        "the oxigraph server is not installed: pip install oxigraph",
+        message_zh="未安装 oxigraph 服务器：请执行 pip install oxigraph",
+    )
 
 
 @dataclass
 class Server:
     """A running Oxigraph server over a zwgk store; ``stop()`` ends it and releases the lock."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     location: Path
     host: str
     port: int
-    _release: object = None
+    _release: Callable[[], None] | None = None
 
     @property
     def url(self) -> str:
@@ -74,27 +81,54 @@ class Server:
         if release is not None:
             release()
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
-def start(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1", port: int = 7878,
-          wait: float = 0.0, writable: bool = False) -> Server:
+def start(
+    location: str | os.PathLike[str] | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    wait: float = 0.0,
+    writable: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Server:
     """Start ``oxigraph serve-read-only`` on the store (``oxigraph serve``, which also accepts
-    SPARQL updates and Graph Store writes, only when ``writable``) and return once it answers."""
-    from .store import acquire_lock, store_location
+    SPARQL updates and Graph Store writes, only when ``writable``) and return once it answers.
+
+    ``timeout`` (seconds, None for none) is passed to Oxigraph as ``--timeout-s`` (whole
+    seconds, rounded up): Oxigraph cancels a query that runs longer, so that a client that
+    leaves a runaway query does not keep a core busy. Oxigraph looks at the time whenever the
+    query reads from the store, which stopped a two-pattern cartesian product at its 2 s limit;
+    a query that multiplies rows without reading (a cartesian product of three patterns) can
+    run past it. Oxigraph has no switch to refuse SERVICE: a client of the endpoint can make
+    the server fetch any URL it can reach (see README, "Serving")."""
+    from ..store.embedded import store_location
+    from ..store.lock import acquire_lock
 
     path = store_location(location)
     if not (path.is_dir() and any(path.iterdir())):
-        raise StoreError(f"no store at {path}: load ledgers first (zwgk load …) or name one with --store",
-                         message_zh=f"{path} 处没有数据库：请先加载台账（zwgk load …）或用 --store 指定")
+        raise StoreError(
+            f"no store at {path}: load ledgers first (zwgk load …) or name one with --store",
+            message_zh=f"{path} 处没有数据库：请先加载台账（zwgk load …）或用 --store 指定",
+        )
     release = acquire_lock(path, purpose="serve", wait=wait)
     try:
-        command = [oxigraph_binary(), "serve" if writable else "serve-read-only", "--location", str(path),
-                   "--bind", f"{host}:{port}", "--union-default-graph"]
+        command = [
+            oxigraph_binary(),
+            "serve" if writable else "serve-read-only",
+            "--location",
+            str(path),
+            "--bind",
+            f"{host}:{port}",
+            "--union-default-graph",
+        ]
+        if timeout:
+            command += ["--timeout-s", str(max(1, math.ceil(timeout)))]
         log = tempfile.TemporaryFile()
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         server = Server(process=process, location=path, host=host, port=port, _release=release)
@@ -107,15 +141,19 @@ def start(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1",
             log.seek(0)
             detail = log.read().decode("utf-8", "replace").strip()
             server.stop()
-            raise StoreError(_failure(detail, path=path, host=host, port=port),
-                             message_zh=f"oxigraph 服务器未能启动（{host}:{port}）：{detail}")
+            raise StoreError(
+                _failure(detail, path=path, host=host, port=port),
+                message_zh=f"oxigraph 服务器未能启动（{host}:{port}）：{detail}",
+            )
         if _answers(host, port):
             log.close()
             return server
         if time.monotonic() > deadline:
             server.stop()
-            raise StoreError(f"the oxigraph server did not answer on {host}:{port} within {STARTUP_TIMEOUT:.0f} s",
-                             message_zh=f"oxigraph 服务器在 {STARTUP_TIMEOUT:.0f} 秒内未响应")
+            raise StoreError(
+                f"the oxigraph server did not answer on {host}:{port} within {STARTUP_TIMEOUT:.0f} s",
+                message_zh=f"oxigraph 服务器在 {STARTUP_TIMEOUT:.0f} 秒内未响应",
+            )
         time.sleep(0.05)
 
 
@@ -144,12 +182,19 @@ def _answers(host: str, port: int) -> bool:
         connection.close()
 
 
-def serve(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1", port: int = 7878,
-          writable: bool = False, on_ready: Callable[[Server], None] | None = None) -> int:
+def serve(
+    location: str | os.PathLike[str] | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    writable: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    on_ready: Callable[[Server], None] | None = None,
+) -> int:
     """Run the server until it stops or the user interrupts it (Ctrl-C, SIGTERM)."""
     import signal
 
-    server = start(location, host=host, port=port, writable=writable)
+    server = start(location, host=host, port=port, writable=writable, timeout=timeout)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         if on_ready is not None:
@@ -162,7 +207,7 @@ def serve(location: str | os.PathLike | None = None, *, host: str = "127.0.0.1",
         signal.signal(signal.SIGTERM, previous)
 
 
-def _interrupt(signum, frame) -> None:
+def _interrupt(signum: int, frame: FrameType | None) -> None:
     """SIGTERM stops the server as Ctrl-C does: cleanly, releasing the store's lock."""
     raise KeyboardInterrupt
 

@@ -18,9 +18,15 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from . import iris
-from .errors import StoreError
+from ..errors import StoreError
+from ..ontology import iris
+from ..queries.saved import internal
+from ..store.base import internal_query
+
+if TYPE_CHECKING:
+    from ..store.base import Store
 
 ALIGNMENTS_GRAPH = iris.ID + "graph/alignments"
 METHOD = "tfidf-cosine-jieba"
@@ -32,18 +38,6 @@ LEVEL_RANK = {"National": 0, "Province": 1, "City": 2, "County": 3, "Township": 
 _ZW = iris.ZW
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-
-_TASKS_QUERY = f"""PREFIX zw: <{_ZW}>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?task ?id ?position ?text ?heading ?level WHERE {{
-  GRAPH ?g {{
-    ?ledger a zw:Ledger ; dcterms:identifier ?id ; zw:task ?task .
-    ?task zw:position ?position ; zw:text ?text .
-    OPTIONAL {{ ?task zw:indicator/skos:prefLabel ?heading }}
-    OPTIONAL {{ ?ledger zw:jurisdiction/zw:adminLevel ?level }}
-  }}
-}}"""
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ class AlignReport:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """The genre's boilerplate words (packaged data)."""
-    from .resources import read_text
+    from ..resources import read_text
 
     lines = read_text("analysis", "data", "boilerplate.txt").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
@@ -93,35 +87,37 @@ def stop_words() -> frozenset[str]:
 def words(text: str) -> list[str]:
     """The content words of a text: jieba words of two characters or more that contain a letter
     or a Chinese character and are not boilerplate."""
-    from .analysis.lexicon import cut
+    from ..analysis.lexicon import cut
 
     stops = stop_words()
-    return [w for w in (t.strip() for t in cut(text))
-            if len(w) >= 2 and w not in stops and _WORD.search(w)]
+    return [w for w in (t.strip() for t in cut(text)) if len(w) >= 2 and w not in stops and _WORD.search(w)]
 
 
-def task_documents(store) -> list[TaskDoc]:
+def task_documents(store: Store) -> list[TaskDoc]:
     """Every task of the store with its nearest heading and its ledger's level."""
     docs: dict[str, TaskDoc] = {}
-    for row in store.query(_TASKS_QUERY):
+    for row in store.query(internal_query("align-tasks")):
         iri = row["task"].value
         if iri in docs:
             continue
         level = row["level"].value.removeprefix(_ZW) if row["level"] is not None else None
         docs[iri] = TaskDoc(
-            iri=iri, ledger_id=row["id"].value, position=int(row["position"].value),
-            text=row["text"].value, heading=row["heading"].value if row["heading"] is not None else None,
-            level_rank=LEVEL_RANK.get(level, 5),
+            iri=iri,
+            ledger_id=row["id"].value,
+            position=int(row["position"].value),
+            text=row["text"].value,
+            heading=row["heading"].value if row["heading"] is not None else None,
+            level_rank=LEVEL_RANK.get(level, 5) if level is not None else 5,
         )
     return sorted(docs.values(), key=lambda d: (d.ledger_id, d.position))
 
 
 def _vectors(docs: list[TaskDoc]) -> list[dict[str, float]]:
-    bags = []
+    bags: list[dict[str, float]] = []
     for d in docs:
-        bag: Counter = Counter(words(d.text))
+        bag: dict[str, float] = dict(Counter(words(d.text)))
         for w in words(d.heading or ""):
-            bag[w] += HEADING_WEIGHT
+            bag[w] = bag.get(w, 0) + HEADING_WEIGHT
         bags.append(bag)
     df = Counter(w for bag in bags for w in bag)
     n = len(docs)
@@ -133,8 +129,9 @@ def _vectors(docs: list[TaskDoc]) -> list[dict[str, float]]:
     return vectors
 
 
-def compute_alignments(docs: list[TaskDoc], *, min_score: float = DEFAULT_MIN_SCORE,
-                       ledgers: frozenset[str] | None = None) -> list[Alignment]:
+def compute_alignments(
+    docs: list[TaskDoc], *, min_score: float = DEFAULT_MIN_SCORE, ledgers: frozenset[str] | None = None
+) -> list[Alignment]:
     """Pairs of tasks of different ledgers whose cosine similarity reaches ``min_score`` and of
     which one is the other's best match in its ledger. Word weights come from all ``docs`` (the
     whole store); ``ledgers`` limits the pairs to those ledgers."""
@@ -159,8 +156,8 @@ def compute_alignments(docs: list[TaskDoc], *, min_score: float = DEFAULT_MIN_SC
                 scores[(i, j)] = s
     best: dict[tuple[int, str], float] = {}
     for (i, j), s in scores.items():
-        for a, b in ((i, j), (j, i)):
-            key = (a, docs[b].ledger_id)
+        for m, k in ((i, j), (j, i)):
+            key = (m, docs[k].ledger_id)
             best[key] = max(best.get(key, 0.0), s)
     out = []
     for (i, j), s in scores.items():
@@ -181,39 +178,41 @@ def _insert_body(alignments: list[Alignment]) -> str:
     lines = []
     for x in alignments:
         node = f"<{x.iri}>"
-        lines.append(f"{node} a <{_ZW}Alignment> ; <{_ZW}source> <{x.source}> ; <{_ZW}target> <{x.target}> ; "
-                     f'<{_ZW}score> "{x.score:.4f}"^^<{_XSD}decimal> ; <{_ZW}method> "{x.method}" .')
+        lines.append(
+            f"{node} a <{_ZW}Alignment> ; <{_ZW}source> <{x.source}> ; <{_ZW}target> <{x.target}> ; "
+            f'<{_ZW}score> "{x.score:.4f}"^^<{_XSD}decimal> ; <{_ZW}method> "{x.method}" .'
+        )
     return "\n".join(lines)
 
 
-def _update(store, text: str) -> None:
-    raw = getattr(store, "raw", None)
-    (raw if raw is not None else store).update(text)
-
-
-def align_store(store, *, min_score: float = DEFAULT_MIN_SCORE) -> AlignReport:
+def align_store(store: Store, *, min_score: float = DEFAULT_MIN_SCORE) -> AlignReport:
     """Recompute every alignment of the store and replace the alignments graph in one update."""
     if getattr(store, "read_only", False):
-        raise StoreError("the store is open read-only; alignments cannot be written",
-                         message_zh="数据库以只读方式打开，无法写入任务对应")
+        raise StoreError(
+            "the store is open read-only; alignments cannot be written",
+            message_zh="数据库以只读方式打开，无法写入任务对应",
+        )
     docs = task_documents(store)
     alignments = compute_alignments(docs, min_score=min_score)
     body = _insert_body(alignments)
     update = f"DROP SILENT GRAPH <{ALIGNMENTS_GRAPH}>"
     # A description of the graph keeps it present when no pair was found, so that later loads
     # know alignments were asked for and keep them current.
-    update += (f" ;\nINSERT DATA {{ GRAPH <{ALIGNMENTS_GRAPH}> {{\n<{ALIGNMENTS_GRAPH}> "
-               f'<http://purl.org/dc/terms/title> "任务对应"@zh , "task alignments"@en .\n{body}\n}} }}')
-    _update(store, update)
-    return AlignReport(alignments=tuple(alignments), ledgers=len({d.ledger_id for d in docs}),
-                       tasks=len(docs), min_score=min_score)
+    update += (
+        f" ;\nINSERT DATA {{ GRAPH <{ALIGNMENTS_GRAPH}> {{\n<{ALIGNMENTS_GRAPH}> "
+        f'<http://purl.org/dc/terms/title> "任务对应"@zh , "task alignments"@en .\n{body}\n}} }}'
+    )
+    store.update(update)
+    return AlignReport(
+        alignments=tuple(alignments), ledgers=len({d.ledger_id for d in docs}), tasks=len(docs), min_score=min_score
+    )
 
 
-def has_alignments(store) -> bool:
-    return bool(store.query(f"ASK {{ GRAPH <{ALIGNMENTS_GRAPH}> {{ ?s ?p ?o }} }}"))
+def has_alignments(store: Store) -> bool:
+    return bool(store.query(internal_query("alignments-exist")))
 
 
-def refresh_alignments(store) -> AlignReport | None:
+def refresh_alignments(store: Store) -> AlignReport | None:
     """After ledgers changed: recompute the alignments if the store keeps them (``zwgk align``
     was run once), so that no alignment points to a task that is gone or changed."""
     if not has_alignments(store):
@@ -221,31 +220,20 @@ def refresh_alignments(store) -> AlignReport | None:
     return align_store(store)
 
 
-def stored_alignments(store, *, ledger_ids: tuple[str, ...] = ()) -> list[Alignment]:
+def stored_alignments(store: Store, *, ledger_ids: tuple[str, ...] = ()) -> list[Alignment]:
     """The alignments in the store (between the given ledgers when named)."""
-    rows = store.query(f"""PREFIX zw: <{_ZW}>
-SELECT ?source ?target ?score ?method WHERE {{ GRAPH <{ALIGNMENTS_GRAPH}> {{
-  ?a a zw:Alignment ; zw:source ?source ; zw:target ?target ; zw:score ?score ; zw:method ?method }} }}""")
+    rows = store.query(internal_query("alignments"))
     prefixes = tuple(iris.ledger(lid) + "/" for lid in ledger_ids)
     out = []
     for row in rows:
         source, target = row["source"].value, row["target"].value
         if prefixes and not (source.startswith(prefixes) and target.startswith(prefixes)):
             continue
-        out.append(Alignment(source=source, target=target, score=float(row["score"].value),
-                             method=row["method"].value))
+        out.append(Alignment(source=source, target=target, score=float(row["score"].value), method=row["method"].value))
     return sorted(out, key=lambda x: (-x.score, x.source, x.target))
 
 
 # Comparing two ledgers ----------------------------------------------------------------------
-
-_LEADS_QUERY = f"""PREFIX zw: <{_ZW}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?task ?type WHERE {{
-  GRAPH ?g {{ <LEDGER> zw:task ?task . ?task zw:leadUnit ?agency .
-    OPTIONAL {{ ?agency zw:agencyType ?concept }} }}
-  OPTIONAL {{ ?concept skos:prefLabel ?type FILTER(LANG(?type) = "zh") }}
-}}"""
 
 
 @dataclass(frozen=True)
@@ -286,13 +274,15 @@ class Comparison:
     def render(self, *, width: int = 48) -> str:
         def cut(text: str) -> str:
             text = " ".join(text.split())
-            return text if len(text) <= width else text[:width - 1] + "…"
+            return text if len(text) <= width else text[: width - 1] + "…"
 
         same = sum(1 for p in self.pairs if p.same_lead_type)
         differ = sum(1 for p in self.pairs if p.same_lead_type is False)
-        lines = [f"A = {self.a}   B = {self.b}",
-                 f"aligned pairs / 对应任务: {len(self.pairs)}"
-                 + ("" if self.stored else " (computed now; run zwgk align to store them / 未存储，现场计算)")]
+        lines = [
+            f"A = {self.a}   B = {self.b}",
+            f"aligned pairs / 对应任务: {len(self.pairs)}"
+            + ("" if self.stored else " (computed now; run zwgk align to store them / 未存储，现场计算)"),
+        ]
         for p in self.pairs:
             lines.append(f"  {p.score:.3f}  A#{p.a.position} {cut(p.a.text)}")
             lines.append(f"         B#{p.b.position} {cut(p.b.text)}")
@@ -300,22 +290,27 @@ class Comparison:
         lines += [f"  A#{t.position} {cut(t.text)}" for t in self.only_a]
         lines.append(f"only in B / 仅见于 B: {len(self.only_b)}")
         lines += [f"  B#{t.position} {cut(t.text)}" for t in self.only_b]
-        lines.append(f"lead units of aligned tasks / 对应任务的牵头单位类型: same 相同 {same}, "
-                     f"different 不同 {differ}, unknown 无法比较 {len(self.pairs) - same - differ}")
+        lines.append(
+            f"lead units of aligned tasks / 对应任务的牵头单位类型: same 相同 {same}, "
+            f"different 不同 {differ}, unknown 无法比较 {len(self.pairs) - same - differ}"
+        )
         lines += [f"  {ta or '—'}  →  {tb or '—'}: {n}" for ta, tb, n in self.lead_type_changes]
         return "\n".join(lines) + "\n"
 
 
-def _task_refs(store, ledger_id: str, docs: list[TaskDoc]) -> dict[str, TaskRef]:
+def _task_refs(store: Store, ledger_id: str, docs: list[TaskDoc]) -> dict[str, TaskRef]:
     types: dict[str, set[str]] = defaultdict(set)
     # The ledger id was checked against the store (resolve_ids), so its IRI is safe to inline.
-    for row in store.query(_LEADS_QUERY.replace("LEDGER", iris.ledger(ledger_id))):
+    for row in store.query(internal("ledger-lead-types", ledger=iris.ledger(ledger_id))):
         types[row["task"].value].add(row["type"].value if row["type"] is not None else "未分类")
-    return {d.iri: TaskRef(iri=d.iri, position=d.position, text=d.text, lead_types=tuple(sorted(types[d.iri])))
-            for d in docs if d.ledger_id == ledger_id}
+    return {
+        d.iri: TaskRef(iri=d.iri, position=d.position, text=d.text, lead_types=tuple(sorted(types[d.iri])))
+        for d in docs
+        if d.ledger_id == ledger_id
+    }
 
 
-def compare_ledgers(store, *, a: str, b: str, min_score: float = DEFAULT_MIN_SCORE) -> Comparison:
+def compare_ledgers(store: Store, *, a: str, b: str, min_score: float = DEFAULT_MIN_SCORE) -> Comparison:
     """Aligned pairs of ledgers A and B with scores, tasks found only in A or only in B, and how
     the functional types of the lead units differ between aligned tasks. Stored alignments are
     used when the store keeps them (and ``min_score`` filters them), else they are computed."""
@@ -336,10 +331,13 @@ def compare_ledgers(store, *, a: str, b: str, min_score: float = DEFAULT_MIN_SCO
     pairs.sort(key=lambda p: (p.a.position, -p.score, p.b.position))
     paired_a = {p.a.iri for p in pairs}
     paired_b = {p.b.iri for p in pairs}
-    changes = Counter(("、".join(p.a.lead_types), "、".join(p.b.lead_types))
-                      for p in pairs if p.same_lead_type is not True)
+    changes = Counter(
+        ("、".join(p.a.lead_types), "、".join(p.b.lead_types)) for p in pairs if p.same_lead_type is not True
+    )
     return Comparison(
-        a=a, b=b, pairs=tuple(pairs),
+        a=a,
+        b=b,
+        pairs=tuple(pairs),
         only_a=tuple(sorted((t for t in refs_a.values() if t.iri not in paired_a), key=lambda t: t.position)),
         only_b=tuple(sorted((t for t in refs_b.values() if t.iri not in paired_b), key=lambda t: t.position)),
         lead_type_changes=tuple((ta, tb, n) for (ta, tb), n in sorted(changes.items(), key=lambda kv: (-kv[1], kv[0]))),

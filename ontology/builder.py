@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from ..analysis.agencies import resolve_agency, split_units
+from ..analysis.deadlines import DeadlineInfo, find_deadlines, parse_deadline
+from ..analysis.jurisdictions import JurisdictionInfo, find_jurisdiction, split_jurisdiction
+from ..analysis.requirements import find_requirements
+from ..analysis.topics import classify as classify_topics
+from ..analysis.topics import top_concepts
+from ..loaders.outline import Heading, heading
+from ..model import LedgerRecord, Role, TaskRecord
 from . import iris
-from .analysis.agencies import resolve_agency, split_units
-from .analysis.deadlines import DeadlineInfo, find_deadlines, parse_deadline
-from .analysis.jurisdictions import JurisdictionInfo, find_jurisdiction, split_jurisdiction
-from .analysis.requirements import find_requirements
-from .analysis.topics import classify as classify_topics
-from .analysis.topics import top_concepts
-from .loaders.model import LedgerRecord, Role, TaskRecord
-from .loaders.outline import heading
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -28,6 +28,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 XKOS = "http://rdf-vocabulary.ddialliance.org/xkos#"
+ORG = "http://www.w3.org/ns/org#"
+QB = "http://purl.org/linked-data/cube#"
 
 ROLE_CONCEPT = {Role.LEAD: "LeadRole", Role.RESPONSIBLE: "ResponsibleRole", Role.COOPERATING: "CooperatingRole"}
 ROLE_PROPERTY = {Role.LEAD: "leadUnit", Role.RESPONSIBLE: "responsibleUnit", Role.COOPERATING: "responsibleUnit"}
@@ -57,6 +59,16 @@ def zh(text: str) -> Literal:
 
 def typed(value: object, datatype: str) -> Literal:
     return Literal(str(value), datatype=NamedNode(XSD + datatype))
+
+
+def outline_number(printed: str) -> Heading | None:
+    """The outline number a heading is printed with (一、 （二） 3.), if any. Chapter numbers
+    (第一部分) are left in the label for now: the outline reader's chapter pattern stops at 第一部
+    and would leave 分 in the words."""
+    numbered = heading(printed)
+    if numbered is None or numbered.style == "chapter":
+        return None
+    return numbered
 
 
 class _Stats:
@@ -131,19 +143,23 @@ class _Builder:
         self.stats = _Stats()
         self.agency_facets: dict[str, tuple[str | None, NamedNode | None]] = {}
         """Every agency the ledger names: IRI → (agency type IRI, owning jurisdiction)."""
+        self.issuer: tuple[NamedNode, str] | None = None
+        """The issuing body's node and canonical name, once built: the body of the internal
+        divisions named after it."""
         place = find_jurisdiction(record.jurisdiction) if record.jurisdiction else None
         if record.jurisdiction and place is None:
             place = JurisdictionInfo(name=record.jurisdiction, level=None)
         self.place = place
         self.jurisdiction_iri = self._jurisdiction(place) if place else None
 
-    def add(self, s: NamedNode, p: NamedNode, o) -> None:
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.quads[Quad(s, p, o, self.graph)] = None
 
     def _jurisdiction(self, place: JurisdictionInfo) -> NamedNode:
         parent = self._jurisdiction(place.parent) if place.parent is not None else None
-        node = NamedNode(iris.jurisdiction(name=place.name, code=place.code,
-                                           within=parent.value if parent is not None else None))
+        node = NamedNode(
+            iris.jurisdiction(name=place.name, code=place.code, within=parent.value if parent is not None else None)
+        )
         self.add(node, RDF_TYPE, zw("Jurisdiction"))
         self.add(node, _n(SKOS, "prefLabel"), zh(place.name))
         if place.level:
@@ -156,25 +172,28 @@ class _Builder:
 
     def _owner(self, label: str, *, group: bool) -> NamedNode | None:
         """The jurisdiction an agency belongs to: the ledger's, unless its canonical name starts
-        with another one (河南省财政厅 named in a 华龙区 ledger belongs to 河南省)."""
+        with another place written as a place (河南省财政厅 named in a 华龙区 ledger belongs to
+        河南省): a gazetteer name, read among namesakes by the ledger's place, or a township
+        after its county. A place is never made up from the front of an agency name, so an
+        agency whose place is unknown gets the ledger's jurisdiction."""
         if group or self.place is None:
             return self.jurisdiction_iri
-        place, _ = split_jurisdiction(label)
+        place, _ = split_jurisdiction(label, within=self.place)
         if place is None or place.name == self.place.name:
             return self.jurisdiction_iri
         return self._jurisdiction(place)
 
     def agency(self, name: str, *, is_group: bool = False, printed: str | None = None) -> NamedNode:
-        resolved = resolve_agency(
-            name, jurisdiction=self.place.name if self.place else None, issuer=self.record.issuer
-        )
+        resolved = resolve_agency(name, jurisdiction=self.place.name if self.place else None, issuer=self.record.issuer)
         owner = self._owner(resolved.label, group=resolved.is_group or is_group)
-        node = NamedNode(iris.agency(jurisdiction_key=owner.value if owner is not None else None,
-                                     name=resolved.key))
-        self.add(node, RDF_TYPE, zw("Agency"))
-        if resolved.is_group or is_group:
-            self.add(node, RDF_TYPE, zw("AgencyGroup"))
+        node = NamedNode(iris.agency(jurisdiction_key=owner.value if owner is not None else None, name=resolved.key))
+        group = resolved.is_group or is_group
+        # A collective designation (各有关处室, 各乡镇) is a set of bodies, not one organisation.
+        self.add(node, RDF_TYPE, zw("AgencyGroup" if group else "Agency"))
         self.add(node, _n(SKOS, "prefLabel"), zh(resolved.label))
+        body = None if group else self.body_of(resolved.label)
+        if body is not None:
+            self.add(node, _n(ORG, "subOrganizationOf"), body)
         for spelling in dict.fromkeys((name, printed or name)):  # printed: the name exactly as in the ledger
             if spelling != resolved.label:
                 self.add(node, _n(SKOS, "altLabel"), zh(spelling))
@@ -184,6 +203,15 @@ class _Builder:
             self.add(node, zw("agencyType"), NamedNode(resolved.agency_type))
         self.agency_facets[node.value] = (resolved.agency_type, owner)
         return node
+
+    def body_of(self, label: str) -> NamedNode | None:
+        """The body a unit is part of, where the ledger shows it: the issuer, when the unit's
+        canonical name is the issuer's followed by more (秘书处 in 河南省人民防空办公室's ledger is
+        河南省人民防空办公室秘书处; 县政府办秘书科 in 石泉县人民政府办公室's)."""
+        if self.issuer is None:
+            return None
+        node, name = self.issuer
+        return node if label != name and label.startswith(name) else None
 
     def build(self) -> BuiltLedger:
         record = self.record
@@ -195,7 +223,13 @@ class _Builder:
         if self.jurisdiction_iri is not None:
             self.add(ledger, zw("jurisdiction"), self.jurisdiction_iri)
         if record.issuer:
-            self.add(ledger, zw("issuer"), self.agency(record.issuer))
+            issuer = self.agency(record.issuer)
+            self.add(ledger, zw("issuer"), issuer)
+            name = resolve_agency(
+                record.issuer, jurisdiction=self.place.name if self.place else None, issuer=record.issuer
+            )
+            if not name.is_group:
+                self.issuer = (issuer, name.label)
         if record.year:
             self.add(ledger, zw("year"), typed(record.year, "gYear"))
         if record.doc_number:
@@ -208,8 +242,9 @@ class _Builder:
         self.add(ledger, zw("indicatorScheme"), scheme)
         self.add(scheme, RDF_TYPE, _n(SKOS, "ConceptScheme"))
         self.add(scheme, _n(SKOS, "prefLabel"), zh(f"{record.title or record.source_file} 指标体系"))
-        for position, task in enumerate(record.tasks, start=1):
-            self.task(ledger, scheme, position, task)
+        keys = iris.task_keys([(task.indicators, task.text, task.number) for task in record.tasks])
+        for position, (task, key) in enumerate(zip(record.tasks, keys, strict=True), start=1):
+            self.task(ledger, scheme, position, task, key=key)
         self.levels(scheme)
         self.statistics(ledger)
         return BuiltLedger(
@@ -227,36 +262,58 @@ class _Builder:
         across a province's ledgers, computed here once per ledger so that a comparison over
         thousands of ledgers reads a few rows per ledger instead of joining every obligation."""
         stats = self.stats
-        integer = lambda n: typed(n, "integer")  # noqa: E731
+
+        def integer(n: int) -> Literal:
+            return typed(n, "integer")
+
         for name, value in (
-            ("taskCount", len(self.record.tasks)), ("indicatorCount", len(self.indicators)),
+            ("taskCount", len(self.record.tasks)),
+            ("indicatorCount", len(self.indicators)),
             ("leadUnitCount", sum(1 for _, led in stats.agencies.values() if led)),
             ("tasksWithLead", stats.with_lead),
-            ("tasksWithDeadline", stats.with_deadline), ("tasksWithIndicator", stats.with_indicator),
-            ("tasksDated", stats.dated), ("tasksOngoing", stats.ongoing), ("tasksRecurring", stats.recurring),
+            ("tasksWithDeadline", stats.with_deadline),
+            ("tasksWithIndicator", stats.with_indicator),
+            ("tasksDated", stats.dated),
+            ("tasksOngoing", stats.ongoing),
+            ("tasksRecurring", stats.recurring),
         ):
             self.add(ledger, zw(name), integer(value))
         base = ledger.value + "/tally"
 
-        def tally(path: str, tasks: int) -> NamedNode:
-            node = NamedNode(f"{base}/{path}")
+        def tally(dataset: str, key: str, tasks: int, *, structure: str) -> NamedNode:
+            """One observation, ``{base}/{dataset}/{key}``, of the ledger's data set
+            ``{base}/{dataset}`` (RDF Data Cube; the structures are in ontology/zwgk.ttl)."""
+            cube = NamedNode(f"{base}/{dataset}")
+            self.add(cube, RDF_TYPE, _n(QB, "DataSet"))
+            self.add(cube, _n(QB, "structure"), zw(structure))
+            node = NamedNode(f"{base}/{dataset}/{key}")
             self.add(node, RDF_TYPE, zw("Tally"))
+            self.add(node, RDF_TYPE, _n(QB, "Observation"))
+            self.add(node, _n(QB, "dataSet"), cube)
             self.add(node, zw("tallyOf"), ledger)
             self.add(node, zw("taskCount"), integer(tasks))
             return node
 
         for topic, tasks in sorted(stats.topics.items()):
-            node = tally("topic/" + topic.rsplit("#", 1)[-1], tasks)
+            node = tally("topic", topic.rsplit("#", 1)[-1], tasks, structure="TopicTallyStructure")
             self.add(node, zw("tallyTopic"), NamedNode(topic))
         for month, tasks in sorted(stats.months.items()):
-            node = tally("month/" + month, tasks)
+            node = tally("month", month, tasks, structure="MonthTallyStructure")
             self.add(node, zw("tallyMonth"), typed(month, "gYearMonth"))
         for agency, (tasks, led) in sorted(stats.agencies.items()):
-            node = tally("agency/" + iris.digest(agency, length=8), tasks)
+            node = tally("agency", iris.digest(agency, length=8), tasks, structure="AgencyTallyStructure")
             self.add(node, zw("tallyAgency"), NamedNode(agency))
             self.add(node, zw("leadTaskCount"), integer(led))
         for (kind, owner), (tasks, members) in sorted(stats.kinds.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-            node = tally("agency-type/" + iris.digest(kind, owner, length=8), tasks)
+            # Every observation has every dimension of its data set: agencies whose jurisdiction
+            # is unknown are tallied in a data set without the jurisdiction dimension.
+            placed = owner is not None
+            node = tally(
+                "agency-type" if placed else "agency-type-unplaced",
+                iris.digest(kind, owner, length=8),
+                tasks,
+                structure="AgencyTypeTallyStructure" if placed else "UnplacedAgencyTypeTallyStructure",
+            )
             self.add(node, zw("tallyAgencyType"), NamedNode(kind))
             if owner is not None:
                 self.add(node, zw("tallyJurisdiction"), NamedNode(owner))
@@ -278,18 +335,28 @@ class _Builder:
             self.add(cell, _n(rdf, "rest"), cells[d] if d < len(cells) else _n(rdf, "nil"))
 
     def indicator(self, scheme: NamedNode, path: tuple[str, ...]) -> NamedNode | None:
+        """The indicators of a path, outermost first. A heading printed with an outline number
+        (一、… （二）…) is labelled with its words alone; the number goes to skos:notation, as a
+        zw:IndicatorNotation that also holds the numbers of the numbered headings above it (二.（二）:
+        numbering restarts under each heading, and a notation identifies a concept in its
+        scheme), and the heading as printed stays its skos:altLabel."""
         node = None
+        numbers: list[str] = []
         for depth in range(1, len(path) + 1):
-            label = path[depth - 1]
+            printed = path[depth - 1]
             current = NamedNode(iris.indicator(self.lid, path[:depth]))
             self.indicators.add(current.value)
+            numbered = outline_number(printed)
+            label = numbered.rest.strip() if numbered is not None and numbered.rest.strip() else printed
             self.add(current, RDF_TYPE, zw("Indicator"))
             self.add(current, _n(SKOS, "prefLabel"), zh(label))
             self.add(current, zw("level"), typed(depth, "integer"))
             self.add(current, _n(SKOS, "inScheme"), scheme)
-            numbered = heading(label)
             if numbered is not None:
-                self.add(current, _n(SKOS, "notation"), Literal(numbered.label))
+                numbers.append(numbered.label)
+                self.add(current, _n(SKOS, "notation"), Literal(".".join(numbers), datatype=zw("IndicatorNotation")))
+                if label != printed:
+                    self.add(current, _n(SKOS, "altLabel"), zh(printed))
             level = NamedNode(iris.level(self.lid, depth))
             self.add(level, RDF_TYPE, _n(XKOS, "ClassificationLevel"))
             self.add(level, _n(XKOS, "depth"), typed(depth, "integer"))
@@ -310,8 +377,8 @@ class _Builder:
         found = find_deadlines(task.text, year=year)
         return [(NamedNode(f"{base}/deadline/{k}"), info, True) for k, info in enumerate(found, start=1)]
 
-    def task(self, ledger: NamedNode, scheme: NamedNode, position: int, task: TaskRecord) -> None:
-        node = NamedNode(iris.task(self.lid, position))
+    def task(self, ledger: NamedNode, scheme: NamedNode, position: int, task: TaskRecord, *, key: str) -> None:
+        node = NamedNode(iris.task(self.lid, key))
         base = node.value
         self.add(ledger, zw("task"), node)
         self.add(node, RDF_TYPE, zw("Task"))

@@ -20,16 +20,30 @@ Credentials come from ``user:password@`` in the URLs or from ``ZWGK_ENDPOINT_USE
 
 from __future__ import annotations
 
+import http.client
 import os
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, replace
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
 
-from .errors import StoreError
-from .iris import ONTOLOGY_GRAPH
+from ..errors import StoreError
+from ..ontology.iris import ONTOLOGY_GRAPH
+from ..ontology.iris import ledger as ledger_iri
+from .base import (
+    LedgerInfo,
+    LoadSummary,
+    PreparedLedger,
+    internal_query,
+    ledger_infos,
+    ontology_graph,
+    select_ledgers,
+    task_changes,
+)
+from .sparql import query_form
 
 ENV_ENDPOINT = "ZWGK_ENDPOINT"
 ENV_USER = "ZWGK_ENDPOINT_USER"
@@ -57,17 +71,14 @@ class Endpoint:
 
     def graph_url(self, graph: str) -> str:
         if not self.store_url:
-            raise StoreError(f"no graph store URL for {self.query_url}: add store=URL to the endpoint",
-                             message_zh="未指定图存储（Graph Store）地址：请在 endpoint 中加入 store=URL")
+            raise StoreError(
+                f"no graph store URL for {self.query_url}: add store=URL to the endpoint",
+                message_zh="未指定图存储（Graph Store）地址：请在 endpoint 中加入 store=URL",
+            )
         quoted = urllib.parse.quote(graph, safe="")
         if self.store_url.endswith("="):
             return self.store_url + quoted
         return self.store_url + ("&" if "?" in self.store_url else "?") + "graph=" + quoted
-
-
-def endpoint_option(option: str | None = None) -> str | None:
-    """``--endpoint``, else ``ZWGK_ENDPOINT``, else ``None`` (the embedded store)."""
-    return option or os.environ.get(ENV_ENDPOINT) or None
 
 
 def parse_endpoint(spec: str) -> Endpoint:
@@ -83,8 +94,10 @@ def parse_endpoint(spec: str) -> Endpoint:
         for word in words:
             key, sep, value = word.partition("=")
             if not sep or key not in ("query", "update", "store"):
-                raise StoreError(f"cannot read endpoint {spec!r}: expected a base URL or query=URL update=URL store=URL",
-                                 message_zh=f"无法识别 endpoint {spec}：应为基础地址或 query=URL update=URL store=URL")
+                raise StoreError(
+                    f"cannot read endpoint {spec!r}: expected a base URL or query=URL update=URL store=URL",
+                    message_zh=f"无法识别 endpoint {spec}：应为基础地址或 query=URL update=URL store=URL",
+                )
             urls[key] = value
         if "query" not in urls:
             raise StoreError(f"endpoint {spec!r} names no query URL", message_zh=f"endpoint {spec} 缺少 query=URL")
@@ -98,16 +111,20 @@ def parse_endpoint(spec: str) -> Endpoint:
         if parts.username:
             user = urllib.parse.unquote(parts.username)
             password = urllib.parse.unquote(parts.password or "")
-            netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+            netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
             url = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
         clean[key] = url
-    return Endpoint(query_url=clean["query"], update_url=clean.get("update"), store_url=clean.get("store"),
-                    user=user, password=password)
+    return Endpoint(
+        query_url=clean["query"],
+        update_url=clean.get("update"),
+        store_url=clean.get("store"),
+        user=user,
+        password=password,
+    )
 
 
 class RemoteStore:
-    """The ``LedgerStore`` interface over HTTP: ``ledgers``, ``resolve_ids``, ``query``, ``update``,
-    ``quads``, ``load_records``, ``load_prepared``, ``remove``, ``close``."""
+    """The ``Store`` protocol (store/base.py) over HTTP."""
 
     def __init__(self, endpoint: Endpoint, *, read_only: bool = False, spec: str | None = None) -> None:
         self.endpoint = endpoint
@@ -127,10 +144,10 @@ class RemoteStore:
         self._plain = urllib.request.build_opener()
 
     @classmethod
-    def open(cls, spec: str, *, read_only: bool = False) -> "RemoteStore":
+    def open(cls, spec: str, *, read_only: bool = False) -> RemoteStore:
         return cls(parse_endpoint(spec), read_only=read_only, spec=spec)
 
-    def __enter__(self) -> "RemoteStore":
+    def __enter__(self) -> RemoteStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -141,9 +158,17 @@ class RemoteStore:
 
     # HTTP ------------------------------------------------------------------------------------
 
-    def _request(self, method: str, url: str, *, body: bytes | None = None,
-                 content_type: str | None = None, accept: str | None = None,
-                 missing_ok: bool = False, idempotent: bool | None = None) -> tuple[int, str, bytes]:
+    def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+        missing_ok: bool = False,
+        idempotent: bool | None = None,
+    ) -> tuple[int, str, bytes]:
         """One HTTP exchange, retried (with a short back-off) only when repeating it cannot
         change the outcome."""
         if idempotent is None:
@@ -151,16 +176,25 @@ class RemoteStore:
         attempts = RETRIES if idempotent else 1
         for attempt in range(1, attempts + 1):
             try:
-                return self._exchange(method, url, body=body, content_type=content_type, accept=accept,
-                                      missing_ok=missing_ok)
+                return self._exchange(
+                    method, url, body=body, content_type=content_type, accept=accept, missing_ok=missing_ok
+                )
             except _Transient as exc:
                 if attempt == attempts:
                     raise exc.error from None
                 time.sleep(0.5 * attempt)
         raise AssertionError("unreachable")
 
-    def _exchange(self, method: str, url: str, *, body: bytes | None, content_type: str | None,
-                  accept: str | None, missing_ok: bool) -> tuple[int, str, bytes]:
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None,
+        content_type: str | None,
+        accept: str | None,
+        missing_ok: bool,
+    ) -> tuple[int, str, bytes]:
         headers = {"User-Agent": "zwgk"}
         if content_type:
             headers["Content-Type"] = content_type
@@ -176,17 +210,41 @@ class RemoteStore:
             if missing_ok and exc.code == 404:
                 return 404, "", b""
             detail = exc.read()[:500].decode("utf-8", "replace").strip()
-            error = StoreError(f"{method} {url}: HTTP {exc.code} {exc.reason}: {detail}",
-                               message_zh=f"{method} {url}：服务器返回 HTTP {exc.code}：{detail}")
+            error = StoreError(
+                f"{method} {url}: HTTP {exc.code} {exc.reason}: {detail}",
+                message_zh=f"{method} {url}：服务器返回 HTTP {exc.code}：{detail}",
+            )
             if exc.code in RETRY_STATUS:
                 raise _Transient(error) from None
             raise error from None
+        except (http.client.IncompleteRead, ConnectionResetError, ConnectionAbortedError, BrokenPipeError) as exc:
+            # Dropped while the answer was coming (urllib's own errors come first: a connection
+            # refused or reset before any answer is a URLError).
+            raise _Transient(
+                StoreError(
+                    f"the SPARQL store at {url} closed the connection before its answer was complete "
+                    f"({_dropped(exc)}); try again, and check the server's log if it keeps happening",
+                    message_zh=f"SPARQL 数据库 {url} 在返回完整结果前断开了连接（{_dropped(exc)}）；请重试，"
+                    "如反复出现请检查服务器日志",
+                )
+            ) from None
+        except http.client.HTTPException as exc:
+            raise _Transient(
+                StoreError(
+                    f"the SPARQL store at {url} answered something that is not HTTP ({type(exc).__name__}: {exc})",
+                    message_zh=f"SPARQL 数据库 {url} 的回答不是有效的 HTTP（{type(exc).__name__}）",
+                )
+            ) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
                 reason = f"no answer within {TIMEOUT:g} s (set ZWGK_REMOTE_TIMEOUT to wait longer)"
-            raise _Transient(StoreError(f"cannot reach the SPARQL store at {url}: {reason}",
-                                        message_zh=f"无法连接 SPARQL 数据库 {url}：{reason}")) from None
+            raise _Transient(
+                StoreError(
+                    f"cannot reach the SPARQL store at {url}: {reason}",
+                    message_zh=f"无法连接 SPARQL 数据库 {url}：{reason}",
+                )
+            ) from None
 
     def _authorize_ahead(self, request: urllib.request.Request) -> None:
         """Answer a Digest challenge before sending a large body. urllib only authenticates after
@@ -201,7 +259,7 @@ class RemoteStore:
         except urllib.error.HTTPError as exc:
             challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
             exc.close()
-        except (urllib.error.URLError, OSError):
+        except (urllib.error.URLError, OSError, http.client.HTTPException):
             return
         if not challenge.lower().startswith("digest "):
             return
@@ -210,42 +268,53 @@ class RemoteStore:
         if authorization:
             request.add_unredirected_header("Authorization", f"Digest {authorization}")
 
-    def _form(self, url: str, fields: dict[str, str], *, accept: str | None = None,
-              idempotent: bool = False) -> tuple[str, bytes]:
+    def _form(
+        self, url: str, fields: dict[str, str], *, accept: str | None = None, idempotent: bool = False
+    ) -> tuple[str, bytes]:
         body = urllib.parse.urlencode(fields).encode("utf-8")
-        _, content_type, data = self._request("POST", url, body=body, accept=accept, idempotent=idempotent,
-                                              content_type="application/x-www-form-urlencoded")
+        _, content_type, data = self._request(
+            "POST",
+            url,
+            body=body,
+            accept=accept,
+            idempotent=idempotent,
+            content_type="application/x-www-form-urlencoded",
+        )
         return content_type, data
 
     # SPARQL 1.1 Protocol ---------------------------------------------------------------------
 
-    def query(self, sparql: str, *, substitutions=None):
+    @property
+    def local(self) -> None:
+        """None: the data is in another process; engines read it through SPARQL."""
+        return None
+
+    @property
+    def realigns_on_change(self) -> bool:
+        return False
+
+    def query(self, sparql: str) -> Any:
         """Run a query; returns pyoxigraph's result objects (solutions, boolean or a list of
-        triples), as the embedded store does. ``substitutions`` is not supported over HTTP:
-        bind parameters with ``zwgk.sparql`` instead."""
-        if substitutions:
-            raise StoreError("substitutions are not supported on a remote store; use zwgk.sparql.bind",
-                             message_zh="远程数据库不支持 substitutions")
+        triples), as the embedded store does."""
         if not self._union_checked:
             self._union_checked = True
             self._check_union_default_graph()
         return self._query(sparql)
 
-    def _query(self, sparql: str):
+    def _query(self, sparql: str) -> Any:
         from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
 
-        from .sparql import query_form
-
         graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
-        content_type, data = self._form(self.endpoint.query_url, {"query": sparql}, idempotent=True,
-                                        accept=_GRAPH_TYPES if graph else _RESULTS_JSON)
+        content_type, data = self._form(
+            self.endpoint.query_url, {"query": sparql}, idempotent=True, accept=_GRAPH_TYPES if graph else _RESULTS_JSON
+        )
         media = content_type.split(";")[0].strip().lower()
         try:
             if graph:
-                fmt = RdfFormat.TURTLE if media == "text/turtle" else RdfFormat.N_TRIPLES
-                return [Triple(q.subject, q.predicate, q.object) for q in parse(data, format=fmt)]
+                rdf = RdfFormat.TURTLE if media == "text/turtle" else RdfFormat.N_TRIPLES
+                return [Triple(q.subject, q.predicate, q.object) for q in parse(data, format=rdf)]
             fmt = QueryResultsFormat.from_media_type(media) or QueryResultsFormat.JSON
-            results = parse_query_results(data, format=fmt)
+            results: Any = parse_query_results(data, format=fmt)
             if hasattr(results, "variables") != (query_form(sparql) == "SELECT"):
                 raise ValueError("the answer's form does not match the query's")
             if hasattr(results, "variables"):
@@ -260,10 +329,9 @@ class RemoteStore:
         """zwgk's queries read every ledger's graph as the default graph (Oxigraph
         ``--union-default-graph``, Fuseki ``unionDefaultGraph``, Virtuoso by default). Say so
         clearly instead of answering every question with nothing."""
-        probe = "ASK { ?ledger a <https://w3id.org/zwgk/ontology#Ledger> }"
-        if bool(self._query(probe)):
+        if bool(self._query(internal_query("ledger-in-default-graph"))):
             return
-        if bool(self._query("ASK { GRAPH ?g { ?ledger a <https://w3id.org/zwgk/ontology#Ledger> } }")):
+        if bool(self._query(internal_query("ledger-in-named-graph"))):
             raise StoreError(
                 f"the store at {self.location} does not show its named graphs as the default graph; "
                 "start Oxigraph with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true)",
@@ -275,37 +343,31 @@ class RemoteStore:
         if self.read_only:
             raise StoreError(f"the store at {self.location} was opened read-only", message_zh="数据库以只读方式打开")
         if not self.endpoint.update_url:
-            raise StoreError(f"no update URL for {self.location}: add update=URL to the endpoint",
-                             message_zh="未指定更新（update）地址：请在 endpoint 中加入 update=URL")
+            raise StoreError(
+                f"no update URL for {self.location}: add update=URL to the endpoint",
+                message_zh="未指定更新（update）地址：请在 endpoint 中加入 update=URL",
+            )
         self._form(self.endpoint.update_url, {"update": sparql})
 
     # Reading ---------------------------------------------------------------------------------
 
-    def ledgers(self):
-        from .store import _LEDGERS_QUERY, LedgerInfo
+    def ledgers(self) -> list[LedgerInfo]:
+        return ledger_infos(self._query(internal_query("ledgers")))
 
-        out = []
-        for row in self._query(_LEDGERS_QUERY):
-            year = row["year"].value if row["year"] is not None else None
-            out.append(LedgerInfo(
-                id=row["id"].value, iri=row["ledger"].value, graph=row["g"].value,
-                title=_value(row["title"]), jurisdiction=_value(row["jurisdiction"]),
-                year=int(year) if year and year.isdigit() else None,
-                source_file=row["file"].value, task_count=int(row["tasks"].value),
-            ))
-        return out
-
-    def resolve_ids(self, ledger_ids: list[str] | None):
-        from .store import select_ledgers
-
+    def resolve_ids(self, ledger_ids: list[str] | None) -> list[LedgerInfo]:
         return select_ledgers(self.ledgers(), ledger_ids, location=self.location)
 
-    def graph_quads(self, graph: str) -> list:
+    def graph_names(self) -> list[str]:
+        rows = self._query(internal_query("graph-names"))
+        return sorted(str(row["g"].value) for row in rows)
+
+    def graph_quads(self, graph: str) -> list[Any]:
         """A named graph's quads, fetched with a Graph Store Protocol GET (empty if absent)."""
         from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-        status, content_type, data = self._request("GET", self.endpoint.graph_url(graph),
-                                                   accept=_GRAPH_TYPES, missing_ok=True)
+        status, content_type, data = self._request(
+            "GET", self.endpoint.graph_url(graph), accept=_GRAPH_TYPES, missing_ok=True
+        )
         if status == 404 or not data.strip():
             return []
         media = content_type.split(";")[0].strip().lower()
@@ -316,7 +378,7 @@ class RemoteStore:
         except (SyntaxError, ValueError) as exc:
             raise _garbage(self.endpoint.graph_url(graph), media, data, exc) from None
 
-    def quads(self, *, ledger_ids: list[str] | None = None, include_ontology: bool = True) -> Iterator:
+    def quads(self, *, ledger_ids: list[str] | None = None, include_ontology: bool = True) -> Iterator[Any]:
         graphs = [info.graph for info in self.resolve_ids(ledger_ids)]
         if include_ontology:
             graphs.insert(0, ONTOLOGY_GRAPH)
@@ -333,33 +395,14 @@ class RemoteStore:
 
     def ensure_ontology(self) -> None:
         """Keep the ontology graph equal to the packaged ontology, as the embedded store does."""
-        from pyoxigraph import RdfFormat, parse
-
-        from .resources import read_text
-        from .store import ontology_files
-
-        import hashlib
-
-        text = "\n".join(read_text("ontology", f) for f in ontology_files())
-        marker = f"sha256:{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
-        probe = (f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> "
-                 f"<http://purl.org/dc/terms/identifier> \"{marker}\" }} }}")
-        if bool(self._query(probe)):
+        ontology = ontology_graph()
+        if any(row["marker"].value == ontology.marker for row in self._query(internal_query("ontology-versions"))):
             return
-        lines = [f"{q.subject} {q.predicate} {q.object} ." for f in ontology_files()
-                 for q in parse(read_text("ontology", f), format=RdfFormat.TURTLE)]
-        lines.append(f"<{ONTOLOGY_GRAPH}> <http://purl.org/dc/terms/identifier> \"{marker}\" .")
-        self._put(ONTOLOGY_GRAPH, lines)
+        self._put(ONTOLOGY_GRAPH, [*ontology.lines, ontology.marker_triple])
 
-    def load_records(self, records):
-        from .store import prepare
-
-        return self.load_prepared([prepare(record) for record in records])
-
-    def load_prepared(self, prepared, *, refresh: bool = True) -> list:
+    def load_prepared(self, prepared: list[PreparedLedger]) -> list[LoadSummary]:
         """Write ledgers, each by one PUT of its whole graph (skipped when the store already holds
-        exactly that graph). ``refresh`` is accepted for the embedded store's signature: a
-        remote store's alignments are recomputed by ``zwgk align`` only."""
+        exactly that graph)."""
         self.ensure_ontology()
         summaries = []
         for ledger in prepared:
@@ -371,16 +414,17 @@ class RemoteStore:
                 status = "unchanged"
             else:
                 status = "replaced"
+            changes = None
+            if status == "replaced":
+                before = [f"{q.subject} {q.predicate} {q.object} ." for q in stored]
+                changes = task_changes(before, lines, ledger_iri=ledger_iri(ledger.summary.id))
             if status != "unchanged":
                 self._put(ledger.graph, lines)
-            summaries.append(replace(ledger.summary, status=status))
+            summaries.append(replace(ledger.summary, status=status, changes=changes))
         return summaries
 
     def compact(self) -> None:
         """Nothing to do: the server manages its own storage."""
-
-    def refresh_alignments(self) -> None:
-        """Nothing to do: alignments in a remote store are recomputed by ``zwgk align``."""
 
     def remove(self, ledger_ids: list[str]) -> None:
         for info in self.resolve_ids(ledger_ids):
@@ -389,27 +433,24 @@ class RemoteStore:
             self._request("DELETE", self.endpoint.graph_url(info.graph), missing_ok=True)
 
 
-def _value(term) -> str | None:
+def _value(term: Any) -> str | None:
     return None if term is None else term.value
 
 
-def _same_graph(stored: list, lines: list[str], graph: str) -> bool:
+def _same_graph(stored: list[Any], lines: list[str], graph: str) -> bool:
     """Equal as RDF graphs (blank node labels differ between stores): compared canonically."""
     from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, parse
 
     if len(stored) != len(lines):
         return False
     name = NamedNode(graph)
-    ours = Dataset(Quad(q.subject, q.predicate, q.object, name)
-                   for q in parse("\n".join(lines), format=RdfFormat.N_TRIPLES))
+    ours = Dataset(
+        Quad(q.subject, q.predicate, q.object, name) for q in parse("\n".join(lines), format=RdfFormat.N_TRIPLES)
+    )
     theirs = Dataset(stored)
     ours.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
     theirs.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
     return set(ours) == set(theirs)
-
-
-def open_remote(spec: str, *, read_only: bool = False) -> RemoteStore:
-    return RemoteStore.open(spec, read_only=read_only)
 
 
 class _Transient(Exception):
@@ -418,6 +459,14 @@ class _Transient(Exception):
     def __init__(self, error: StoreError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def _dropped(exc: Exception) -> str:
+    """How an answer was cut: bytes received of those announced, or the socket's error."""
+    if isinstance(exc, http.client.IncompleteRead):
+        expected = f" of {len(exc.partial) + exc.expected}" if exc.expected is not None else ""
+        return f"{len(exc.partial)}{expected} bytes received"
+    return getattr(exc, "strerror", None) or type(exc).__name__
 
 
 def _garbage(url: str, media: str, data: bytes, exc: Exception) -> StoreError:

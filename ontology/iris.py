@@ -30,8 +30,30 @@ def graph(lid: str) -> str:
     return f"{ID}graph/{lid}"
 
 
-def task(lid: str, position: int) -> str:
-    return f"{ledger(lid)}/task/{position}"
+def task(lid: str, key: str) -> str:
+    """A task by its key (``task_keys``), not its position: a row inserted above it leaves it
+    where it was."""
+    return f"{ledger(lid)}/task/{key}"
+
+
+def task_keys(tasks: list[tuple[tuple[str, ...], str, str | None]]) -> list[str]:
+    """Stable keys of a ledger's tasks, given as (indicator path, text, printed number) in reading
+    order: a digest of the path and the text, so that inserting or deleting a row changes no
+    other task's key. Two tasks that say the same thing under the same heading are told apart by
+    their printed number, or else by their order among those twins."""
+    keys = [digest(*path, _norm(text)) for path, text, _ in tasks]
+    seen: dict[str, int] = {}
+    twins = {k for k in keys if keys.count(k) > 1}
+    out = []
+    for key, (_, _, number) in zip(keys, tasks, strict=True):
+        if key not in twins:
+            out.append(key)
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        out.append(f"{key}-{_norm(number)}" if number else f"{key}-{seen[key]}")
+    counts = {k: out.count(k) for k in out}
+    # twins that also print one number (a document that repeats a row whole) fall back to order
+    return [k if counts[k] == 1 else f"{k}-{i}" for i, k in enumerate(out, start=1)]
 
 
 def indicator(lid: str, path: tuple[str, ...]) -> str:

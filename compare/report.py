@@ -14,75 +14,19 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .iris import ZW
+from ..store import Store
+from ..store.base import internal_query
 
-TOPIC_SCHEME = "https://w3id.org/zwgk/topic"
-FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
-              '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif')
-PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
-           "#9c755f", "#bab0ac")
+if TYPE_CHECKING:
+    import pyoxigraph
 
-_P = f"""PREFIX zw: <{ZW}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-
-_COMPLETENESS = _P + """
-SELECT ?id (COUNT(DISTINCT ?task) AS ?tasks) (COUNT(DISTINCT ?lead) AS ?withLead)
-       (COUNT(DISTINCT ?due) AS ?withDeadline) (COUNT(DISTINCT ?ind) AS ?withIndicator)
-       (COUNT(DISTINCT ?top) AS ?withTopic) WHERE {
-  ?ledger a zw:Ledger ; dcterms:identifier ?id ; zw:task ?task .
-  OPTIONAL { ?task zw:leadUnit ?l BIND(?task AS ?lead) }
-  OPTIONAL { ?task zw:deadline ?d BIND(?task AS ?due) }
-  OPTIONAL { ?task zw:indicator ?i BIND(?task AS ?ind) }
-  OPTIONAL { ?task zw:topic ?t BIND(?task AS ?top) }
-} GROUP BY ?id"""
-
-_TOPICS = _P + f"""
-SELECT ?id ?top (COUNT(DISTINCT ?task) AS ?n) WHERE {{
-  ?ledger a zw:Ledger ; dcterms:identifier ?id ; zw:task ?task .
-  ?task zw:topic ?topic .
-  ?topic skos:broader? ?top . ?top skos:topConceptOf <{TOPIC_SCHEME}> .
-}} GROUP BY ?id ?top"""
-
-_TOP_TOPICS = _P + f"""
-SELECT ?top ?label ?notation WHERE {{
-  <{TOPIC_SCHEME}> skos:hasTopConcept ?top .
-  ?top skos:prefLabel ?label FILTER(LANG(?label) = "zh")
-  OPTIONAL {{ ?top skos:notation ?notation }}
-}}"""
-
-_WORKLOAD = _P + """
-SELECT ?id ?type (COUNT(DISTINCT ?task) AS ?n) WHERE {
-  ?ledger a zw:Ledger ; dcterms:identifier ?id ; zw:task ?task .
-  ?task zw:leadUnit ?agency .
-  OPTIONAL { ?agency zw:agencyType/skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
-  BIND(COALESCE(?label, "未分类") AS ?type)
-} GROUP BY ?id ?type"""
-
-_DEADLINES = _P + """
-SELECT ?id ?month (COUNT(DISTINCT ?task) AS ?n) WHERE {
-  ?ledger a zw:Ledger ; dcterms:identifier ?id ; zw:task ?task .
-  ?task zw:deadline/zw:dueDate ?date .
-  BIND(SUBSTR(STR(?date), 1, 7) AS ?month)
-} GROUP BY ?id ?month"""
-
-_RECURRENCES = _P + """
-SELECT ?id ?label (COUNT(DISTINCT ?task) AS ?n) WHERE {
-  ?ledger a zw:Ledger ; dcterms:identifier ?id ; zw:task ?task .
-  ?task zw:deadline/zw:recurrence ?r . ?r skos:prefLabel ?label FILTER(LANG(?label) = "zh")
-} GROUP BY ?id ?label"""
-
-_REQUIREMENTS = _P + """
-SELECT ?id ?kind ?unit ?comparator ?value ?text WHERE {
-  ?ledger a zw:Ledger ; dcterms:identifier ?id ; zw:task ?task .
-  ?task zw:requirement ?r .
-  ?r zw:requirementKind/skos:prefLabel ?kind FILTER(LANG(?kind) = "zh")
-  ?r zw:value ?value ; zw:requirementText ?text .
-  OPTIONAL { ?r zw:unit ?u } OPTIONAL { ?r zw:comparator ?c }
-  BIND(COALESCE(STR(?u), "") AS ?unit) BIND(COALESCE(STR(?c), "") AS ?comparator)
-}"""
+FONT_STACK = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
+    '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+)
+PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 
 
 @dataclass(frozen=True)
@@ -107,11 +51,11 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _rows(store, query: str):
+def _rows(store: Store, query: str) -> list[pyoxigraph.QuerySolution]:
     return list(store.query(query))
 
 
-def _v(term) -> str:
+def _v(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None) -> str:
     return "" if term is None else term.value
 
 
@@ -131,25 +75,35 @@ def heatmap_svg(rows: list[_Ledger], columns: list[tuple[str, str]], counts: dic
     of the ledger's tasks."""
     left, top, cw, ch = 150, 120, 58, 30
     width, height = left + cw * len(columns) + 10, top + ch * len(rows) + 10
-    out = [f'<svg class="chart heatmap" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" aria-label="主题热力图 topic heat map">']
+    out = [
+        f'<svg class="chart heatmap" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="主题热力图 topic heat map">'
+    ]
     for j, (_, label) in enumerate(columns):
         x = left + j * cw + cw / 2
-        out.append(f'<text class="col" x="{x:.0f}" y="{top - 8}" transform="rotate(-45 {x:.0f} {top - 8})">{_esc(label)}</text>')
+        out.append(
+            f'<text class="col" x="{x:.0f}" y="{top - 8}" transform="rotate(-45 {x:.0f} {top - 8})">{_esc(label)}</text>'
+        )
     for i, row in enumerate(rows):
         y = top + i * ch
-        out.append(f'<text class="row" x="{left - 8}" y="{y + ch / 2 + 5:.0f}" text-anchor="end">{_esc(row.label)}</text>')
+        out.append(
+            f'<text class="row" x="{left - 8}" y="{y + ch / 2 + 5:.0f}" text-anchor="end">{_esc(row.label)}</text>'
+        )
         for j, (iri, label) in enumerate(columns):
             n = counts.get((row.id, iri), 0)
             share = n / row.tasks if row.tasks else 0.0
             fill = _shade(share)
             ink = "#ffffff" if share > 0.3 else "#1f2937"
             x = left + j * cw
-            out.append(f'<rect class="cell" x="{x}" y="{y}" width="{cw - 2}" height="{ch - 2}" fill="{fill}">'
-                       f'<title>{_esc(row.label)} · {_esc(label)}: {n} / {row.tasks}</title></rect>')
+            out.append(
+                f'<rect class="cell" x="{x}" y="{y}" width="{cw - 2}" height="{ch - 2}" fill="{fill}">'
+                f"<title>{_esc(row.label)} · {_esc(label)}: {n} / {row.tasks}</title></rect>"
+            )
             if n:
-                out.append(f'<text class="num" x="{x + cw / 2 - 1:.0f}" y="{y + ch / 2 + 4:.0f}" '
-                           f'text-anchor="middle" style="fill:{ink}">{n}</text>')
+                out.append(
+                    f'<text class="num" x="{x + cw / 2 - 1:.0f}" y="{y + ch / 2 + 4:.0f}" '
+                    f'text-anchor="middle" style="fill:{ink}">{n}</text>'
+                )
     out.append("</svg>")
     return "".join(out)
 
@@ -161,13 +115,17 @@ def stacked_bars_svg(categories: list[str], series: list[_Ledger], values: dict[
     biggest = max(totals.values(), default=0) or 1
     height = top + (bh + gap) * len(categories) + 20
     width = left + scale_w + 60
-    out = [f'<svg class="chart bars" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" aria-label="牵头单位工作量 lead-unit workload">']
-    x = left
+    out = [
+        f'<svg class="chart bars" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="牵头单位工作量 lead-unit workload">'
+    ]
+    x: float = left
     for k, s in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
-        out.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>'
-                   f'<text class="legend" x="{x + 16}" y="19">{_esc(s.label)}</text>')
+        out.append(
+            f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>'
+            f'<text class="legend" x="{x + 16}" y="19">{_esc(s.label)}</text>'
+        )
         x += 18 + 13 * len(s.label) + 12
     for i, c in enumerate(categories):
         y = top + i * (bh + gap)
@@ -178,8 +136,10 @@ def stacked_bars_svg(categories: list[str], series: list[_Ledger], values: dict[
             if not n:
                 continue
             w = scale_w * n / biggest
-            out.append(f'<rect class="bar" x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bh}" '
-                       f'fill="{PALETTE[k % len(PALETTE)]}"><title>{_esc(s.label)} · {_esc(c)}: {n}</title></rect>')
+            out.append(
+                f'<rect class="bar" x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bh}" '
+                f'fill="{PALETTE[k % len(PALETTE)]}"><title>{_esc(s.label)} · {_esc(c)}: {n}</title></rect>'
+            )
             x += w
         out.append(f'<text class="num" x="{x + 5:.1f}" y="{y + bh - 5}">{totals[c]}</text>')
     out.append("</svg>")
@@ -194,21 +154,25 @@ def calendar_svg(rows: list[_Ledger], counts: dict[tuple[str, str], int]) -> str
     first_y, first_m = map(int, months[0].split("-"))
     last_y, last_m = map(int, months[-1].split("-"))
     span = []
-    y, m = first_y, first_m
-    while (y, m) <= (last_y, last_m):
-        span.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    year_n, month_n = first_y, first_m
+    while (year_n, month_n) <= (last_y, last_m):
+        span.append(f"{year_n:04d}-{month_n:02d}")
+        year_n, month_n = (year_n + 1, 1) if month_n == 12 else (year_n, month_n + 1)
     left, top, cw, ch = 150, 50, 44, 38
     width, height = left + cw * len(span) + 20, top + ch * len(rows) + 10
     biggest = max(counts.values())
-    out = [f'<svg class="chart calendar" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" aria-label="完成时限日历 deadlines calendar">']
+    out = [
+        f'<svg class="chart calendar" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="完成时限日历 deadlines calendar">'
+    ]
     for j, month in enumerate(span):
         x = left + j * cw + cw / 2
         year, mm = month.split("-")
         label = f"{int(mm)}月" if j and mm != "01" else f"{year}年{int(mm)}月"
-        out.append(f'<line class="grid" x1="{x:.0f}" y1="{top - 6}" x2="{x:.0f}" y2="{height - 10}"/>'
-                   f'<text class="col" x="{x:.0f}" y="{top - 14}" text-anchor="middle">{_esc(label)}</text>')
+        out.append(
+            f'<line class="grid" x1="{x:.0f}" y1="{top - 6}" x2="{x:.0f}" y2="{height - 10}"/>'
+            f'<text class="col" x="{x:.0f}" y="{top - 14}" text-anchor="middle">{_esc(label)}</text>'
+        )
     for i, row in enumerate(rows):
         y = top + i * ch + ch / 2
         out.append(f'<text class="row" x="{left - 8}" y="{y + 5:.0f}" text-anchor="end">{_esc(row.label)}</text>')
@@ -218,9 +182,11 @@ def calendar_svg(rows: list[_Ledger], counts: dict[tuple[str, str], int]) -> str
                 continue
             r = 4 + 12 * math.sqrt(n / biggest)
             x = left + j * cw + cw / 2
-            out.append(f'<circle class="dot" cx="{x:.0f}" cy="{y:.0f}" r="{r:.1f}" fill="{PALETTE[i % len(PALETTE)]}">'
-                       f'<title>{_esc(row.label)} · {month}: {n}</title></circle>'
-                       f'<text class="num" x="{x:.0f}" y="{y + 4:.0f}" text-anchor="middle" style="fill:#ffffff">{n}</text>')
+            out.append(
+                f'<circle class="dot" cx="{x:.0f}" cy="{y:.0f}" r="{r:.1f}" fill="{PALETTE[i % len(PALETTE)]}">'
+                f"<title>{_esc(row.label)} · {month}: {n}</title></circle>"
+                f'<text class="num" x="{x:.0f}" y="{y + 4:.0f}" text-anchor="middle" style="fill:#ffffff">{n}</text>'
+            )
     out.append("</svg>")
     return "".join(out)
 
@@ -248,8 +214,11 @@ footer { margin-top: 40px; color: #6b7280; font-size: 12px; }
 def _table(head: list[str], body: list[list[tuple[str, str]]]) -> str:
     out = ["<table><thead><tr>", *(f"<th>{_esc(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in body:
-        out.append("<tr>" + "".join(f'<td class="{cls}">{text}</td>' if cls else f"<td>{text}</td>"
-                                    for text, cls in row) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(f'<td class="{cls}">{text}</td>' if cls else f"<td>{text}</td>" for text, cls in row)
+            + "</tr>"
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -258,16 +227,24 @@ def _pct(n: int, total: int) -> str:
     return f"{n} ({100 * n / total:.0f}%)" if total else "0"
 
 
-def build_report(store) -> tuple[str, int, int, bool]:
+def build_report(store: Store) -> tuple[str, int, int, bool]:
     """The HTML text, the number of ledgers and tasks, and whether validation ran."""
     infos = store.ledgers()
-    ledgers = [_Ledger(id=i.id, label=f"{i.jurisdiction or '—'} {i.year or ''}".strip(),
-                       title=i.title or i.source_file, tasks=i.task_count) for i in infos]
+    ledgers = [
+        _Ledger(
+            id=i.id,
+            label=f"{i.jurisdiction or '—'} {i.year or ''}".strip(),
+            title=i.title or i.source_file,
+            tasks=i.task_count,
+        )
+        for i in infos
+    ]
 
-    completeness = {_v(r["id"]): r for r in _rows(store, _COMPLETENESS)}
-    validated, validation, validation_note = True, {}, ""
+    completeness = {_v(r["id"]): r for r in _rows(store, internal_query("report-completeness"))}
+    validation: dict[str, dict[str, int]] = {}
+    validated, validation_note = True, ""
     try:
-        from .validate import validate_store
+        from ..shapes import validate_store
     except ImportError:
         validated, validation_note = False, "校验模块不可用 / the validation library is not installed."
     else:
@@ -286,45 +263,76 @@ def build_report(store) -> tuple[str, int, int, bool]:
             n = counts.get(severity, 0) if counts else None
             cells.append(("—" if n is None else str(n), f"n {cls}" if n else "n"))
         body.append(cells)
-    ledger_table = _table(["地区 jurisdiction", "台账 ledger", "任务 tasks", "有牵头单位 lead", "有时限 deadline",
-                           "有指标 indicator", "有主题 topic", "违规 violations", "警告 warnings", "提示 infos"], body)
+    ledger_table = _table(
+        [
+            "地区 jurisdiction",
+            "台账 ledger",
+            "任务 tasks",
+            "有牵头单位 lead",
+            "有时限 deadline",
+            "有指标 indicator",
+            "有主题 topic",
+            "违规 violations",
+            "警告 warnings",
+            "提示 infos",
+        ],
+        body,
+    )
 
-    columns = sorted(((_v(r["top"]), _v(r["label"]), _v(r["notation"])) for r in _rows(store, _TOP_TOPICS)),
-                     key=lambda c: (int(c[2]) if c[2].isdigit() else 99, c[1]))
-    topic_counts = {(_v(r["id"]), _v(r["top"])): int(_v(r["n"])) for r in _rows(store, _TOPICS)}
+    columns = sorted(
+        ((_v(r["top"]), _v(r["label"]), _v(r["notation"])) for r in _rows(store, internal_query("report-top-topics"))),
+        key=lambda c: (int(c[2]) if c[2].isdigit() else 99, c[1]),
+    )
+    topic_counts = {(_v(r["id"]), _v(r["top"])): int(_v(r["n"])) for r in _rows(store, internal_query("report-topics"))}
     heat = heatmap_svg(ledgers, [(iri, label) for iri, label, _ in columns], topic_counts)
 
-    workload = {(_v(r["id"]), _v(r["type"])): int(_v(r["n"])) for r in _rows(store, _WORKLOAD)}
+    workload = {(_v(r["id"]), _v(r["type"])): int(_v(r["n"])) for r in _rows(store, internal_query("report-workload"))}
     type_totals: dict[str, int] = defaultdict(int)
     for (_, kind), n in workload.items():
         type_totals[kind] += n
     categories = sorted(type_totals, key=lambda k: (-type_totals[k], k))
     with_leads = [lg for lg in ledgers if any(lid == lg.id for lid, _ in workload)]
-    bars = (stacked_bars_svg(categories, with_leads, workload) if categories
-            else '<p class="empty">没有牵头单位 / no lead units.</p>')
+    bars = (
+        stacked_bars_svg(categories, with_leads, workload)
+        if categories
+        else '<p class="empty">没有牵头单位 / no lead units.</p>'
+    )
 
-    due = {(_v(r["id"]), _v(r["month"])): int(_v(r["n"])) for r in _rows(store, _DEADLINES)}
+    due = {(_v(r["id"]), _v(r["month"])): int(_v(r["n"])) for r in _rows(store, internal_query("report-deadlines"))}
     calendar = calendar_svg([lg for lg in ledgers if any(lid == lg.id for lid, _ in due)], due)
     recurrences: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(store, _RECURRENCES):
+    for r in _rows(store, internal_query("report-recurrences")):
         recurrences[_v(r["id"])].append(f"{_esc(_v(r['label']))} {_v(r['n'])}")
-    recurrence_table = _table(["地区 jurisdiction", "周期性时限 recurring deadlines"],
-                              [[(_esc(lg.label), ""), ("，".join(sorted(recurrences[lg.id])) or "—", "")]
-                               for lg in ledgers])
+    recurrence_table = _table(
+        ["地区 jurisdiction", "周期性时限 recurring deadlines"],
+        [[(_esc(lg.label), ""), ("，".join(sorted(recurrences[lg.id])) or "—", "")] for lg in ledgers],
+    )
 
     requirements: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for r in _rows(store, _REQUIREMENTS):
-        key = (_v(r["kind"]), _v(r["unit"]))
+    for r in _rows(store, internal_query("report-requirements")):
+        kind_unit = (_v(r["kind"]), _v(r["unit"]))
         value = float(_v(r["value"]))
         shown = f"{_v(r['comparator'])}{value:g}{_v(r['unit'])}"
-        requirements[key][_v(r["id"])].append(f'<span title="{_esc(_v(r["text"]))}">{_esc(shown)}</span>')
+        requirements[kind_unit][_v(r["id"])].append(f'<span title="{_esc(_v(r["text"]))}">{_esc(shown)}</span>')
     req_ledgers = [lg for lg in ledgers if any(lg.id in per for per in requirements.values())]
-    req_table = (_table(["类型 kind", "单位 unit", *(lg.label for lg in req_ledgers)],
-                        [[(_esc(kind), ""), (_esc(unit or "—"), ""),
-                          *(("、".join(sorted(set(requirements[(kind, unit)].get(lg.id, [])))) or "—", "")
-                            for lg in req_ledgers)]
-                         for kind, unit in sorted(requirements)])
-                 if requirements else '<p class="empty">没有量化要求 / no quantitative requirements.</p>')
+    req_table = (
+        _table(
+            ["类型 kind", "单位 unit", *(lg.label for lg in req_ledgers)],
+            [
+                [
+                    (_esc(kind), ""),
+                    (_esc(unit or "—"), ""),
+                    *(
+                        ("、".join(sorted(set(requirements[(kind, unit)].get(lg.id, [])))) or "—", "")
+                        for lg in req_ledgers
+                    ),
+                ]
+                for kind, unit in sorted(requirements)
+            ],
+        )
+        if requirements
+        else '<p class="empty">没有量化要求 / no quantitative requirements.</p>'
+    )
 
     tasks = sum(lg.tasks for lg in ledgers)
     page = f"""<!DOCTYPE html>
@@ -342,7 +350,7 @@ def build_report(store) -> tuple[str, int, int, bool]:
 <h2 id="ledgers">各台账完整性与校验 / Completeness and validation per ledger</h2>
 <p class="note">完整性：有牵头单位、完成时限、所属指标和主题的任务数（占比）；校验：SHACL 完整性规则的违规、警告和提示条数。</p>
 {ledger_table}
-{f'<p class="note">{_esc(validation_note)}</p>' if validation_note else ''}
+{f'<p class="note">{_esc(validation_note)}</p>' if validation_note else ""}
 
 <h2 id="topics">地区 × 主题 / Jurisdictions × topics</h2>
 <p class="note">每格为该台账中属于该一级主题（含其二级主题）的任务数；颜色深浅为其占该台账任务的比例。主题由可解释的规则标注（zw:topicRule）。</p>
@@ -368,13 +376,9 @@ def build_report(store) -> tuple[str, int, int, bool]:
     return page, len(ledgers), tasks, validated
 
 
-def write_report(*, store: str | os.PathLike | None = None, endpoint: str | None = None,
-                 output: str | os.PathLike = "report.html") -> ReportSummary:
-    """Build the report from the store and write it atomically to ``output``."""
-    from .store import open_store
-
-    with open_store(location=store, endpoint=endpoint, read_only=True) as opened:
-        page, ledgers, tasks, validated = build_report(opened)
+def write_report(store: Store, *, output: str | os.PathLike[str] = "report.html") -> ReportSummary:
+    """Build the report from an open store and write it atomically to ``output``."""
+    page, ledgers, tasks, validated = build_report(store)
     path = Path(output)
     data = page.encode("utf-8")
     partial = path.with_name(path.name + ".partial")

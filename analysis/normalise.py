@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 FILLER = "\u2060"
 """What a pinyin gloss becomes in the key: a word joiner, never part of a word."""
@@ -30,7 +30,7 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
     if len(folded) != 1:

@@ -26,8 +26,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    from rdflib import Graph, URIRef
+    from rdflib.term import Node
+
+    from ..store.base import Store
+    from .catalogue import OxTerm
+    from .report import ValidationReport
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -37,48 +47,117 @@ RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
 RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-SUPPORTED = frozenset(SH + name for name in (
-    "minCount", "maxCount", "class", "datatype", "in", "nodeKind", "hasValue", "pattern", "flags",
-    "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "minLength", "maxLength", "sparql",
-))
+SUPPORTED = frozenset(
+    SH + name
+    for name in (
+        "minCount",
+        "maxCount",
+        "class",
+        "datatype",
+        "in",
+        "nodeKind",
+        "hasValue",
+        "pattern",
+        "flags",
+        "minInclusive",
+        "maxInclusive",
+        "minExclusive",
+        "maxExclusive",
+        "minLength",
+        "maxLength",
+        "sparql",
+    )
+)
 """Constraint parameters compiled to SPARQL. Any other sh: parameter on a shape sends it to
 pyshacl."""
 
-_IGNORED = frozenset(SH + name for name in (
-    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "property", "path", "name",
-    "description", "message", "severity", "deactivated", "order", "group", "defaultValue",
-    "declare", "prefixes",
-))
+_IGNORED = frozenset(
+    SH + name
+    for name in (
+        "targetClass",
+        "targetNode",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "property",
+        "path",
+        "name",
+        "description",
+        "message",
+        "severity",
+        "deactivated",
+        "order",
+        "group",
+        "defaultValue",
+        "declare",
+        "prefixes",
+    )
+)
 """Non-validating or structural sh: properties of a shape."""
 
 _COMPONENT = {
-    "minCount": "MinCountConstraintComponent", "maxCount": "MaxCountConstraintComponent",
-    "class": "ClassConstraintComponent", "datatype": "DatatypeConstraintComponent",
-    "in": "InConstraintComponent", "nodeKind": "NodeKindConstraintComponent",
-    "hasValue": "HasValueConstraintComponent", "pattern": "PatternConstraintComponent",
-    "minInclusive": "MinInclusiveConstraintComponent", "maxInclusive": "MaxInclusiveConstraintComponent",
-    "minExclusive": "MinExclusiveConstraintComponent", "maxExclusive": "MaxExclusiveConstraintComponent",
-    "minLength": "MinLengthConstraintComponent", "maxLength": "MaxLengthConstraintComponent",
+    "minCount": "MinCountConstraintComponent",
+    "maxCount": "MaxCountConstraintComponent",
+    "class": "ClassConstraintComponent",
+    "datatype": "DatatypeConstraintComponent",
+    "in": "InConstraintComponent",
+    "nodeKind": "NodeKindConstraintComponent",
+    "hasValue": "HasValueConstraintComponent",
+    "pattern": "PatternConstraintComponent",
+    "minInclusive": "MinInclusiveConstraintComponent",
+    "maxInclusive": "MaxInclusiveConstraintComponent",
+    "minExclusive": "MinExclusiveConstraintComponent",
+    "maxExclusive": "MaxExclusiveConstraintComponent",
+    "minLength": "MinLengthConstraintComponent",
+    "maxLength": "MaxLengthConstraintComponent",
     "sparql": "SPARQLConstraintComponent",
 }
 
 _NODE_KIND_TEST = {
-    "IRI": "isIRI(?value)", "BlankNode": "isBlank(?value)", "Literal": "isLiteral(?value)",
+    "IRI": "isIRI(?value)",
+    "BlankNode": "isBlank(?value)",
+    "Literal": "isLiteral(?value)",
     "BlankNodeOrIRI": "(isBlank(?value) || isIRI(?value))",
     "BlankNodeOrLiteral": "(isBlank(?value) || isLiteral(?value))",
     "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))",
 }
 
-_CASTABLE = frozenset(XSD + name for name in (
-    "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time", "duration",
-    "gYear", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
-))
+_CASTABLE = frozenset(
+    XSD + name
+    for name in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "boolean",
+        "date",
+        "dateTime",
+        "time",
+        "duration",
+        "gYear",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+)
 """Datatypes whose lexical form Oxigraph checks when a literal is cast to them: an ill-formed
 literal (``"abc"^^xsd:integer``) fails sh:datatype, as SHACL requires."""
 
 
 # Results -----------------------------------------------------------------------------------
+
+
+Messages = tuple[tuple[str | None, str], ...]
+"""(language, text) of every message of a shape or constraint; language ``None`` when untagged."""
+
+ResultKey = tuple[str | None, str, str | None, str, str, str]
+"""What two engines must agree on: graph, focus node, path, component, severity, shape."""
 
 
 @dataclass(frozen=True)
@@ -87,14 +166,15 @@ class ShaclResult:
     (``None`` when the union was validated as one graph)."""
 
     graph: str | None
-    focus: object
+    focus: OxTerm | None
+    """Always a term for the SPARQL engine; ``None`` only if pyshacl's report lacked sh:focusNode."""
     path: str | None
     """The property shape's path in SPARQL syntax (``<iri>``, ``^<iri>``, ``(<a>/<b>)``…)."""
-    value: object | None
+    value: OxTerm | None
     component: str
     severity: str
     shape: str
-    messages: tuple[tuple[str | None, str], ...]
+    messages: Messages
     """(language, text) of every message; language ``None`` for an untagged one."""
 
     @property
@@ -104,7 +184,7 @@ class ShaclResult:
             return self.path[1:-1]
         return None
 
-    def key(self) -> tuple:
+    def key(self) -> ResultKey:
         """What two engines must agree on: graph, focus node, path, constraint component,
         severity, source shape."""
         return (self.graph, str(self.focus), self.path, self.component, self.severity, self.shape)
@@ -122,7 +202,7 @@ class ShaclReport:
     def conforms(self) -> bool:
         return not any(r.severity == SH + "Violation" for r in self.results)
 
-    def keys(self) -> set[tuple]:
+    def keys(self) -> set[ResultKey]:
         return {r.key() for r in self.results}
 
 
@@ -138,7 +218,7 @@ class Check:
     component: str
     severity: str
     path: str | None
-    messages: tuple[tuple[str | None, str], ...]
+    messages: Messages
     query: str
     message_vars: tuple[str, ...] = ()
 
@@ -148,12 +228,12 @@ class CompiledShapes:
     checks: tuple[Check, ...]
     compiled: tuple[str, ...]
     fallback: tuple[str, ...]
-    fallback_graph: object | None = None
+    fallback_graph: Graph | None = None
     """rdflib Graph holding only the fallback shapes (with their prefixes), for pyshacl."""
     notices: tuple[str, ...] = ()
 
 
-def _sparql_term(term) -> str:
+def _sparql_term(term: Node | None) -> str:
     """An rdflib term in SPARQL syntax."""
     from rdflib import BNode, Literal, URIRef
 
@@ -175,17 +255,17 @@ class _Unsupported(Exception):
     """Raised while compiling a shape that needs pyshacl."""
 
 
-def _list(graph, node) -> list:
+def _list(graph: Graph, node: Node | None) -> list[Node | None]:
     from rdflib import URIRef
 
-    items = []
+    items: list[Node | None] = []
     while node is not None and node != URIRef(RDF_NIL):
         items.append(graph.value(node, URIRef(RDF_FIRST)))
         node = graph.value(node, URIRef(RDF_REST))
     return items
 
 
-def path_text(graph, node) -> str:
+def path_text(graph: Graph, node: Node | None) -> str:
     """A SHACL path (from an rdflib graph: shapes or pyshacl's report) in SPARQL path syntax; the
     canonical form in which results of both engines are compared."""
     from rdflib import BNode, URIRef
@@ -196,8 +276,12 @@ def path_text(graph, node) -> str:
         raise _Unsupported(f"path {node!r}")
     if graph.value(node, URIRef(RDF_FIRST)) is not None:
         return "(" + "/".join(path_text(graph, item) for item in _list(graph, node)) + ")"
-    for prop, fmt in (("inversePath", "^{}"), ("zeroOrMorePath", "({})*"), ("oneOrMorePath", "({})+"),
-                      ("zeroOrOnePath", "({})?")):
+    for prop, fmt in (
+        ("inversePath", "^{}"),
+        ("zeroOrMorePath", "({})*"),
+        ("oneOrMorePath", "({})+"),
+        ("zeroOrOnePath", "({})?"),
+    ):
         inner = graph.value(node, URIRef(SH + prop))
         if inner is not None:
             return fmt.format(path_text(graph, inner))
@@ -207,14 +291,18 @@ def path_text(graph, node) -> str:
     raise _Unsupported("an unknown path form")
 
 
-def _messages(graph, node) -> tuple[tuple[str | None, str], ...]:
+def _messages(graph: Graph, node: Node) -> Messages:
     from rdflib import Literal, URIRef
 
-    return tuple(sorted(((o.language, str(o)) for o in graph.objects(node, URIRef(SH + "message"))
-                         if isinstance(o, Literal)), key=lambda m: (m[0] or "", m[1])))
+    return tuple(
+        sorted(
+            ((o.language, str(o)) for o in graph.objects(node, URIRef(SH + "message")) if isinstance(o, Literal)),
+            key=lambda m: (m[0] or "", m[1]),
+        )
+    )
 
 
-def _prefixes(graph, constraint) -> str:
+def _prefixes(graph: Graph, constraint: Node) -> str:
     """PREFIX lines from the sh:declare of every sh:prefixes of a SPARQL constraint."""
     from rdflib import URIRef
 
@@ -231,45 +319,58 @@ def _prefixes(graph, constraint) -> str:
 _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
 
 
-def compile_shapes(graph, *, subclasses: dict[str, set[str]] | None = None,
-                   per_graph: bool = True) -> CompiledShapes:
+def compile_shapes(
+    graph: Graph, *, subclasses: dict[str, set[str]] | None = None, per_graph: bool = True
+) -> CompiledShapes:
     """Compile every active shape with a target in an rdflib shapes graph (property shapes are
     reached through ``sh:property``). ``subclasses`` maps a class to itself and every subclass."""
     from rdflib import Graph, Literal, URIRef
 
     subclasses = subclasses or {}
-    sh = lambda name: URIRef(SH + name)  # noqa: E731
+
+    def sh(name: str) -> URIRef:
+        return URIRef(SH + name)
+
     targets = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
     roots = sorted({s for t in targets for s in graph.subjects(sh(t), None)}, key=str)
     checks: list[Check] = []
-    compiled, fallback, notices = [], [], []
+    compiled: list[str] = []
+    fallback: list[str] = []
+    notices: list[str] = []
     for root in roots:
         if graph.value(root, sh("deactivated")) == Literal(True):
             continue
         try:
             target = _target_pattern(graph, root, subclasses=subclasses, per_graph=per_graph)
             own_path = graph.value(root, sh("path")) is not None
-            shape_checks = list(_shape_checks(graph, root, target=target, subclasses=subclasses,
-                                              per_graph=per_graph, node_level=not own_path))
+            shape_checks = list(
+                _shape_checks(
+                    graph, root, target=target, subclasses=subclasses, per_graph=per_graph, node_level=not own_path
+                )
+            )
             if own_path and graph.value(root, sh("property")) is not None:
                 raise _Unsupported("sh:property inside a property shape")
             for prop in sorted(graph.objects(root, sh("property")), key=str):
                 if graph.value(prop, sh("deactivated")) == Literal(True):
                     continue
-                shape_checks.extend(_shape_checks(graph, prop, target=target, subclasses=subclasses,
-                                                  per_graph=per_graph, node_level=False))
+                shape_checks.extend(
+                    _shape_checks(
+                        graph, prop, target=target, subclasses=subclasses, per_graph=per_graph, node_level=False
+                    )
+                )
         except _Unsupported as exc:
             fallback.append(str(root))
-            notices.append(f"shape {root} uses {exc}, which the SPARQL engine does not compile; "
-                           "it is validated by pyshacl")
+            notices.append(
+                f"shape {root} uses {exc}, which the SPARQL engine does not compile; it is validated by pyshacl"
+            )
             continue
         checks.extend(shape_checks)
         compiled.append(str(root))
-    fallback_graph = None
+    fallback_graph: Graph | None = None
     if fallback:
         fallback_graph = Graph()
-        keep: set = set()
-        stack = [URIRef(f) for f in fallback]
+        keep: set[Node] = set()
+        stack: list[Node] = [URIRef(f) for f in fallback]
         stack += [s for s in graph.subjects(sh("declare"), None)]
         while stack:
             node = stack.pop()
@@ -280,11 +381,16 @@ def compile_shapes(graph, *, subclasses: dict[str, set[str]] | None = None,
                 fallback_graph.add((node, p, o))
                 if (o, None, None) in graph:
                     stack.append(o)
-    return CompiledShapes(checks=tuple(checks), compiled=tuple(compiled), fallback=tuple(fallback),
-                          fallback_graph=fallback_graph, notices=tuple(notices))
+    return CompiledShapes(
+        checks=tuple(checks),
+        compiled=tuple(compiled),
+        fallback=tuple(fallback),
+        fallback_graph=fallback_graph,
+        notices=tuple(notices),
+    )
 
 
-def _target_pattern(graph, shape, *, subclasses, per_graph: bool) -> str:
+def _target_pattern(graph: Graph, shape: Node, *, subclasses: dict[str, set[str]], per_graph: bool) -> str:
     from rdflib import URIRef
 
     parts = []
@@ -306,14 +412,18 @@ def _target_pattern(graph, shape, *, subclasses, per_graph: bool) -> str:
     return " UNION ".join("{ " + p + " }" for p in parts)
 
 
-def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, node_level: bool):
+def _shape_checks(
+    graph: Graph, shape: Node, *, target: str, subclasses: dict[str, set[str]], per_graph: bool, node_level: bool
+) -> Iterator[Check]:
     from rdflib import Literal, URIRef
 
-    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    def sh(name: str) -> URIRef:
+        return URIRef(SH + name)
+
     params = {str(p) for p in graph.predicates(shape, None) if str(p).startswith(SH)}
     unknown = params - SUPPORTED - _IGNORED
     if unknown:
-        raise _Unsupported(", ".join(sorted("sh:" + u[len(SH):] for u in unknown)))
+        raise _Unsupported(", ".join(sorted("sh:" + u[len(SH) :] for u in unknown)))
     path_node = graph.value(shape, sh("path"))
     if not node_level and path_node is None:
         raise _Unsupported("a property shape without sh:path")
@@ -338,20 +448,30 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
     def path_rows(var: str, having: str = "", condition: str = "") -> str:
         """The (graph,) focus node, value rows of the path, filtered or grouped."""
         if having:
-            return (f"{{ SELECT {gvar}?this WHERE {{ {wrap(f'?this {path} {var} .')} }} "
-                    f"GROUP BY {gvar}?this HAVING ({having}) }}")
+            return (
+                f"{{ SELECT {gvar}?this WHERE {{ {wrap(f'?this {path} {var} .')} }} "
+                f"GROUP BY {gvar}?this HAVING ({having}) }}"
+            )
         select = f"{gvar}?this {var}" if var.startswith("?") else f"{gvar}?this"
         where = wrap(f"?this {path} {var} .") + (f" FILTER ({condition})" if condition else "")
         return f"{{ SELECT {select} WHERE {{ {where} }} }}"
 
-    def count(var: str) -> str:
+    def count(var: str, path: str) -> str:
         """Distinct values; a single predicate (or its inverse) cannot repeat a value."""
         return "COUNT(*)" if re.fullmatch(r"\^?<[^<>\s]*>", path) else f"COUNT(DISTINCT {var})"
 
-    def check(name: str, query: str, *, check_messages=None, message_vars=()) -> Check:
-        return Check(shape=str(shape), component=SH + _COMPONENT[name], severity=severity, path=path,
-                     messages=check_messages if check_messages is not None else messages,
-                     query=query, message_vars=tuple(message_vars))
+    def check(
+        name: str, query: str, *, check_messages: Messages | None = None, message_vars: Iterable[str] = ()
+    ) -> Check:
+        return Check(
+            shape=str(shape),
+            component=SH + _COMPONENT[name],
+            severity=severity,
+            path=path,
+            messages=check_messages if check_messages is not None else messages,
+            query=query,
+            message_vars=tuple(message_vars),
+        )
 
     def per_value(name: str, condition: str, *, absent: str = "") -> Check:
         """Every (focus node, value) whose value fails ``condition``, or, with ``absent``, is
@@ -359,8 +479,11 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
         minus = f"MINUS {{ SELECT {gvar}?value WHERE {{ {wrap(absent)} }} }}"
         if not free:
             rows = f"{target} " + (f"?this {path} ?value ." if path else "BIND (?this AS ?value)")
-            where = (f"{{ SELECT {gvar}?this ?value WHERE {{ {wrap(rows)} }} }} {minus}" if absent
-                     else wrap(f"{rows} FILTER ({condition})"))
+            where = (
+                f"{{ SELECT {gvar}?this ?value WHERE {{ {wrap(rows)} }} }} {minus}"
+                if absent
+                else wrap(f"{rows} FILTER ({condition})")
+            )
         elif absent:
             where = f"{path_rows('?value')} {minus} {targets}"
         else:
@@ -372,37 +495,49 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
         if free:
             where = f"{targets} MINUS {path_rows(var, having=having)}"
         elif having:
-            return check(name, f"SELECT DISTINCT {gvar}?this WHERE {{ "
-                               + wrap(f"{target} OPTIONAL {{ ?this {path} {var} }}")
-                               + f" }} GROUP BY {gvar}?this HAVING (!({having}))")
+            return check(
+                name,
+                f"SELECT DISTINCT {gvar}?this WHERE {{ "
+                + wrap(f"{target} OPTIONAL {{ ?this {path} {var} }}")
+                + f" }} GROUP BY {gvar}?this HAVING (!({having}))",
+            )
         else:
             where = wrap(f"{target} FILTER NOT EXISTS {{ ?this {path} {var} }}")
         return check(name, f"SELECT DISTINCT {gvar}?this WHERE {{ {where} }}")
 
     for o in graph.objects(shape, sh("minCount")):
-        n = int(o)
+        n = int(str(o))
         if path is None:
             raise _Unsupported("sh:minCount on a node shape")
         if n <= 0:
             continue
-        yield missing("minCount", "" if n == 1 else f"{count('?__v')} >= {n}")
+        yield missing("minCount", "" if n == 1 else f"{count('?__v', path)} >= {n}")
     for o in graph.objects(shape, sh("maxCount")):
         if path is None:
             raise _Unsupported("sh:maxCount on a node shape")
         if free:
-            yield check("maxCount", f"SELECT DISTINCT {gvar}?this WHERE {{ "
-                                    + path_rows("?__v", having=f"{count('?__v')} > {int(o)}") + f" {targets} }}")
+            yield check(
+                "maxCount",
+                f"SELECT DISTINCT {gvar}?this WHERE {{ "
+                + path_rows("?__v", having=f"{count('?__v', path)} > {int(str(o))}")
+                + f" {targets} }}",
+            )
         else:
-            yield check("maxCount", f"SELECT {gvar}?this WHERE {{ " + wrap(f"{target} ?this {path} ?__v .")
-                                    + f" }} GROUP BY {gvar}?this HAVING (COUNT(DISTINCT ?__v) > {int(o)})")
+            yield check(
+                "maxCount",
+                f"SELECT {gvar}?this WHERE {{ "
+                + wrap(f"{target} ?this {path} ?__v .")
+                + f" }} GROUP BY {gvar}?this HAVING (COUNT(DISTINCT ?__v) > {int(str(o))})",
+            )
     for o in graph.objects(shape, sh("class")):
         classes = sorted(subclasses.get(str(o), set()) | {str(o)})
-        yield per_value("class", "", absent="?value a ?__c . VALUES ?__c { "
-                                             + " ".join(f"<{c}>" for c in classes) + " }")
+        yield per_value(
+            "class", "", absent="?value a ?__c . VALUES ?__c { " + " ".join(f"<{c}>" for c in classes) + " }"
+        )
     for o in graph.objects(shape, sh("datatype")):
         dt = str(o)
         if dt == "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString":
-            ok = "isLiteral(?value) && LANG(?value) != \"\""
+            ok = 'isLiteral(?value) && LANG(?value) != ""'
         else:
             ok = f"isLiteral(?value) && DATATYPE(?value) = <{dt}>"
             if dt in _CASTABLE:
@@ -413,7 +548,7 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
         test = " || ".join(f"sameTerm(?value, {m})" for m in members) or "false"
         yield per_value("in", f"!({test})")
     for o in graph.objects(shape, sh("nodeKind")):
-        kind = str(o)[len(SH):]
+        kind = str(o)[len(SH) :]
         if kind not in _NODE_KIND_TEST:
             raise _Unsupported(f"sh:nodeKind {o}")
         yield per_value("nodeKind", f"!{_NODE_KIND_TEST[kind]}")
@@ -432,7 +567,7 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
             yield per_value(name, f"!COALESCE(?value {op} {_sparql_term(o)}, false)")
     for name, op in (("minLength", ">="), ("maxLength", "<=")):
         for o in graph.objects(shape, sh(name)):
-            yield per_value(name, f"isBlank(?value) || !COALESCE(STRLEN(STR(?value)) {op} {int(o)}, false)")
+            yield per_value(name, f"isBlank(?value) || !COALESCE(STRLEN(STR(?value)) {op} {int(str(o))}, false)")
     for constraint in graph.objects(shape, sh("sparql")):
         if graph.value(constraint, sh("deactivated")) == Literal(True):
             continue
@@ -440,8 +575,9 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
         if select is None:
             raise _Unsupported("a SPARQL constraint without sh:select")
         text = str(select)
-        prologue = _PROLOGUE.match(text).group(0)
-        body = text[len(prologue):]
+        opening = _PROLOGUE.match(text)  # always matches, if only the empty string
+        prologue = opening.group(0) if opening else ""
+        body = text[len(prologue) :]
         head = body[: body.upper().find("WHERE")] if "WHERE" in body.upper() else body
         if not re.search(r"[?$]this\b", head) or re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", head, re.I):
             raise _Unsupported("a SPARQL constraint that does not project $this")
@@ -450,37 +586,68 @@ def _shape_checks(graph, shape, *, target: str, subclasses, per_graph: bool, nod
         projected = set(re.findall(r"[?$](\w+)", head))
         extra = [v for v in wanted if v in projected]
         path_var = " ?path" if "path" in projected else ""
-        query = (_prefixes(graph, constraint) + "\n" + prologue + "\n"
-                 + f"SELECT DISTINCT {gvar}?this ?value{path_var} " + " ".join("?" + v for v in extra)
-                 + " WHERE { " + wrap(f"{{ {target} }} {{ {body} }}") + " }")
+        query = (
+            _prefixes(graph, constraint)
+            + "\n"
+            + prologue
+            + "\n"
+            + f"SELECT DISTINCT {gvar}?this ?value{path_var} "
+            + " ".join("?" + v for v in extra)
+            + " WHERE { "
+            + wrap(f"{{ {target} }} {{ {body} }}")
+            + " }"
+        )
         yield check("sparql", query, check_messages=own, message_vars=tuple(extra))
 
 
 # Running -----------------------------------------------------------------------------------
 
 
-def class_closure(store, *, ontology_graph: str | None) -> dict[str, set[str]]:
+def _select(store: pyoxigraph.Store, query: str, *, union: bool = False) -> pyoxigraph.QuerySolutions:
+    """The solutions of a SELECT query (``Store.query`` answers every query form)."""
+    from pyoxigraph import QuerySolutions
+
+    rows = store.query(query, use_default_graph_as_union=union)
+    if not isinstance(rows, QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:80]}")
+    return rows
+
+
+def class_closure(store: pyoxigraph.Store, *, ontology_graph: str | None) -> dict[str, set[str]]:
     """Every class of the ontology graph mapped to its subclasses (itself included)."""
     query = "SELECT ?sub ?super WHERE { %s }" % (
-        f"GRAPH <{ontology_graph}> {{ ?sub <{RDFS_SUBCLASS}>+ ?super }}" if ontology_graph
-        else f"?sub <{RDFS_SUBCLASS}>+ ?super")
+        f"GRAPH <{ontology_graph}> {{ ?sub <{RDFS_SUBCLASS}>+ ?super }}"
+        if ontology_graph
+        else f"?sub <{RDFS_SUBCLASS}>+ ?super"
+    )
     out: dict[str, set[str]] = {}
-    for row in store.query(query):
+    for row in _select(store, query):
         if type(row["sub"]).__name__ == "NamedNode" and type(row["super"]).__name__ == "NamedNode":
             out.setdefault(row["super"].value, {row["super"].value}).add(row["sub"].value)
     return out
 
 
-def _fill(template: str, row, variables: Iterable[str]) -> str:
+def _fill(template: str, row: pyoxigraph.QuerySolution, variables: Iterable[str]) -> str:
     for name in variables:
         term = row[name]
         if term is not None:
-            template = re.sub(r"\{[?$]" + name + r"\}", lambda _m, t=term: t.value, template)
+            template = re.sub(r"\{[?$]" + name + r"\}", _verbatim(term.value), template)
     return template
 
 
-def run_checks(store, compiled: CompiledShapes, *, graphs: Sequence[str], per_graph: bool,
-               workers: int | None = None) -> list[ShaclResult]:
+def _verbatim(text: str) -> Callable[[re.Match[str]], str]:
+    """A ``re.sub`` replacement that inserts ``text`` as it is (no backslash escapes)."""
+    return lambda _match: text
+
+
+def run_checks(
+    store: pyoxigraph.Store,
+    compiled: CompiledShapes,
+    *,
+    graphs: Sequence[str],
+    per_graph: bool,
+    workers: int | None = None,
+) -> list[ShaclResult]:
     """Run every compiled check on a ``pyoxigraph.Store`` over the named ``graphs``.
 
     Oxigraph releases the GIL while it evaluates, so checks run on every core at once, the
@@ -500,21 +667,21 @@ def run_checks(store, compiled: CompiledShapes, *, graphs: Sequence[str], per_gr
     # default graph when every graph is asked for; otherwise the graphs are copied into one
     # in-memory graph, because a dataset whose default graph lists N graphs makes each lookup
     # N lookups (TaskNumberGap: 10 s instead of 0.5 s on 30 ledgers, and no end in sight on 300).
-    options: dict = {}
+    union = False
     if not per_graph:
         if wanted == {g.value for g in store.named_graphs()}:
-            options = {"use_default_graph_as_union": True}
+            union = True
         else:
             store = _merged(store, graphs)
 
     def run(check: Check) -> list[ShaclResult]:
-        rows = store.query(check.query, **options)
+        rows = _select(store, check.query, union=union)
         variables = [v.value for v in rows.variables]
         has_value = "value" in variables
         fill = [v for v in check.message_vars + ("this", "value", "path") if v in variables]
         out = []
         for row in rows:
-            graph = row["g"].value if per_graph else None
+            graph: str | None = row["g"].value if per_graph else None
             if per_graph and graph not in wanted:
                 continue
             messages = check.messages
@@ -523,31 +690,41 @@ def run_checks(store, compiled: CompiledShapes, *, graphs: Sequence[str], per_gr
             path = check.path
             if "path" in variables and row["path"] is not None:
                 path = f"<{row['path'].value}>"
-            out.append(ShaclResult(
-                graph=graph, focus=row["this"], path=path, value=row["value"] if has_value else None,
-                component=check.component, severity=check.severity, shape=check.shape, messages=messages,
-            ))
+            out.append(
+                ShaclResult(
+                    graph=graph,
+                    focus=row["this"],
+                    path=path,
+                    value=row["value"] if has_value else None,
+                    component=check.component,
+                    severity=check.severity,
+                    shape=check.shape,
+                    messages=messages,
+                )
+            )
         return out
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return [result for part in pool.map(run, ordered) for result in part]
 
 
-def _merged(store, graphs: Sequence[str]):
+def _merged(store: pyoxigraph.Store, graphs: Sequence[str]) -> pyoxigraph.Store:
     """The named ``graphs`` of ``store`` merged into the default graph of an in-memory store
     (written out and parsed back by Oxigraph, which is faster than copying quad by quad). One
     document, so that a blank node shared by two graphs stays one node, as in the union."""
     from pyoxigraph import NamedNode, RdfFormat, Store
 
     merged = Store()
-    text = b"".join(store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(g)) for g in graphs)
+    # Without an output, dump returns the bytes; its stub says ``bytes | None`` for both cases.
+    text = b"".join(cast(bytes, store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(g))) for g in graphs)
     merged.load(text, format=RdfFormat.N_TRIPLES)
     return merged
 
 
-def _to_oxigraph(term):
-    from pyoxigraph import BlankNode, Literal, NamedNode
-    from rdflib import BNode, URIRef
+def _to_oxigraph(term: Node | None) -> OxTerm | None:
+    from pyoxigraph import BlankNode, NamedNode
+    from pyoxigraph import Literal as OxLiteral
+    from rdflib import BNode, Literal, URIRef
 
     if term is None:
         return None
@@ -555,114 +732,153 @@ def _to_oxigraph(term):
         return NamedNode(str(term))
     if isinstance(term, BNode):
         return BlankNode(str(term))
+    if not isinstance(term, Literal):
+        raise TypeError(f"no pyoxigraph term for {term!r}")
     if term.language:
-        return Literal(str(term), language=term.language)
+        return OxLiteral(str(term), language=term.language)
     if term.datatype:
-        return Literal(str(term), datatype=NamedNode(str(term.datatype)))
-    return Literal(str(term))
+        return OxLiteral(str(term), datatype=NamedNode(str(term.datatype)))
+    return OxLiteral(str(term))
 
 
-def pyshacl_results(data_graph, shapes_graph, *, graph: str | None = None) -> list[ShaclResult]:
+def pyshacl_results(data_graph: Graph, shapes_graph: Graph, *, graph: str | None = None) -> list[ShaclResult]:
     """pyshacl's results on an rdflib data graph, in this module's form (the reference engine,
     and the fallback for shapes the compiler does not translate)."""
     from pyshacl import validate as shacl_validate
 
-    _, report, _ = shacl_validate(data_graph, shacl_graph=shapes_graph, inference="none",
-                                  advanced=False, allow_infos=True, allow_warnings=True)
+    _, report, _ = shacl_validate(
+        data_graph, shacl_graph=shapes_graph, inference="none", advanced=False, allow_infos=True, allow_warnings=True
+    )
     return report_results(report, graph=graph)
 
 
-def report_results(report, *, graph: str | None = None) -> list[ShaclResult]:
+def report_results(report: Graph, *, graph: str | None = None) -> list[ShaclResult]:
     """The results of a SHACL validation report graph (rdflib), in this module's form."""
     from rdflib import Literal, URIRef
 
-    sh = lambda name: URIRef(SH + name)  # noqa: E731
-    out = []
+    def sh(name: str) -> URIRef:
+        return URIRef(SH + name)
+
+    out: list[ShaclResult] = []
     for node in report.subjects(URIRef(RDF_TYPE), sh("ValidationResult")):
         path = report.value(node, sh("resultPath"))
-        messages = tuple(sorted(((m.language, str(m)) for m in report.objects(node, sh("resultMessage"))
-                                 if isinstance(m, Literal)), key=lambda m: (m[0] or "", m[1])))
-        out.append(ShaclResult(
-            graph=graph, focus=_to_oxigraph(report.value(node, sh("focusNode"))),
-            path=path_text(report, path) if path is not None else None,
-            value=_to_oxigraph(report.value(node, sh("value"))),
-            component=str(report.value(node, sh("sourceConstraintComponent"))),
-            severity=str(report.value(node, sh("resultSeverity"))),
-            shape=str(report.value(node, sh("sourceShape"))), messages=messages,
-        ))
+        messages = tuple(
+            sorted(
+                ((m.language, str(m)) for m in report.objects(node, sh("resultMessage")) if isinstance(m, Literal)),
+                key=lambda m: (m[0] or "", m[1]),
+            )
+        )
+        out.append(
+            ShaclResult(
+                graph=graph,
+                focus=_to_oxigraph(report.value(node, sh("focusNode"))),
+                path=path_text(report, path) if path is not None else None,
+                value=_to_oxigraph(report.value(node, sh("value"))),
+                component=str(report.value(node, sh("sourceConstraintComponent"))),
+                severity=str(report.value(node, sh("resultSeverity"))),
+                shape=str(report.value(node, sh("sourceShape"))),
+                messages=messages,
+            )
+        )
     return out
 
 
-def rdflib_graph(quads: Iterable, *, extra: Iterable = ()):
+def rdflib_graph(
+    quads: Iterable[pyoxigraph.Quad | pyoxigraph.Triple], *, extra: Iterable[pyoxigraph.Triple] = ()
+) -> Graph:
     """An rdflib Graph of pyoxigraph quads or triples (graph names dropped) plus ``extra``
     pyoxigraph triples."""
     from rdflib import Graph
 
-    from .validate import _convert_triples
+    from .catalogue import convert_triples
 
     graph = Graph()
-    graph.addN((s, p, o, graph) for s, p, o in _convert_triples(quads))
-    graph.addN((s, p, o, graph) for s, p, o in _convert_triples(extra))
+    graph.addN((s, p, o, graph) for s, p, o in convert_triples(quads))
+    graph.addN((s, p, o, graph) for s, p, o in convert_triples(extra))
     return graph
 
 
-def hierarchy_triples(store, *, ontology_graph: str) -> list:
+def hierarchy_triples(store: pyoxigraph.Store, *, ontology_graph: str) -> list[pyoxigraph.Triple]:
     """The ontology's rdfs:subClassOf and rdfs:subPropertyOf triples: the part of the ontology
     pyshacl is given next to the data."""
     from pyoxigraph import NamedNode
 
     keep = ("http://www.w3.org/2000/01/rdf-schema#subClassOf", "http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
-    return [q.triple for p in keep for q in store.quads_for_pattern(None, NamedNode(p), None, NamedNode(ontology_graph))
-            if isinstance(q.object, NamedNode)]
+    return [
+        q.triple
+        for p in keep
+        for q in store.quads_for_pattern(None, NamedNode(p), None, NamedNode(ontology_graph))
+        if isinstance(q.object, NamedNode)
+    ]
 
 
 @functools.cache
-def packaged_shapes():
+def packaged_shapes() -> Graph:
     """The rdflib graph of every packaged ``shapes/*.ttl`` (the one zwgk.validate uses)."""
-    from .validate import _shapes
+    from .catalogue import packaged
 
-    return _shapes().graph
+    return packaged().graph
 
 
 def validate_graphs(
-    store,
+    store: pyoxigraph.Store,
     *,
     graphs: Sequence[str],
-    shapes=None,
+    shapes: Graph | None = None,
     per_graph: bool = True,
     ontology_graph: str | None = None,
 ) -> ShaclReport:
     """Validate named graphs of a ``pyoxigraph.Store`` against an rdflib shapes graph (default:
     zwgk's shapes). Shapes the compiler cannot translate are run by pyshacl, with a notice."""
-    from .iris import ONTOLOGY_GRAPH
+    from ..ontology.iris import ONTOLOGY_GRAPH
 
     ontology_graph = ontology_graph or ONTOLOGY_GRAPH
     shapes = shapes if shapes is not None else packaged_shapes()
-    compiled = compile_shapes(shapes, subclasses=class_closure(store, ontology_graph=ontology_graph),
-                              per_graph=per_graph)
+    compiled = compile_shapes(
+        shapes, subclasses=class_closure(store, ontology_graph=ontology_graph), per_graph=per_graph
+    )
     results = run_checks(store, compiled, graphs=graphs, per_graph=per_graph)
-    if compiled.fallback:
+    fallback_shapes = compiled.fallback_graph  # set when, and only when, ``compiled.fallback`` is not empty
+    if fallback_shapes is not None:
         from pyoxigraph import NamedNode
 
         extra = hierarchy_triples(store, ontology_graph=ontology_graph)
         if per_graph:
             for g in graphs:
                 data = rdflib_graph(store.quads_for_pattern(None, None, None, NamedNode(g)), extra=extra)
-                results.extend(pyshacl_results(data, compiled.fallback_graph, graph=g))
+                results.extend(pyshacl_results(data, fallback_shapes, graph=g))
         else:
             quads = (q for g in graphs for q in store.quads_for_pattern(None, None, None, NamedNode(g)))
-            results.extend(pyshacl_results(rdflib_graph(quads, extra=extra), compiled.fallback_graph))
-    return ShaclReport(results=tuple(results), compiled_shapes=compiled.compiled,
-                       fallback_shapes=compiled.fallback, notices=compiled.notices)
+            results.extend(pyshacl_results(rdflib_graph(quads, extra=extra), fallback_shapes))
+    return ShaclReport(
+        results=tuple(results),
+        compiled_shapes=compiled.compiled,
+        fallback_shapes=compiled.fallback,
+        notices=compiled.notices,
+    )
 
 
-def validate_ledger_store(store, *, ledger_ids: Sequence[str] | None = None, shapes=None,
-                          per_graph: bool = True) -> ShaclReport:
+def validate_ledger_store(
+    store: Store, *, ledger_ids: Sequence[str] | None = None, shapes: Graph | None = None, per_graph: bool = True
+) -> ShaclReport:
     """Validate the ledgers of an open ``LedgerStore`` (all, or those named), each in its own
     graph (``per_graph``) or all as one graph."""
     infos = store.resolve_ids(list(ledger_ids) if ledger_ids is not None else None)
-    return validate_graphs(store.raw, graphs=[info.graph for info in infos], shapes=shapes,
-                           per_graph=per_graph)
+    return validate_graphs(_local(store), graphs=[info.graph for info in infos], shapes=shapes, per_graph=per_graph)
+
+
+def _local(store: Store) -> pyoxigraph.Store:
+    """The ``pyoxigraph.Store`` the compiled checks run in, which only an embedded store has."""
+    local = store.local
+    if local is None:
+        from ..errors import StoreError
+
+        raise StoreError(
+            f"the SPARQL engine runs inside an embedded store, not at {store.location}; "
+            "validate a remote store with the pyshacl engine",
+            message_zh="SPARQL 校验引擎只能在本地数据库中运行；远程数据库请用 pyshacl 引擎校验",
+        )
+    return local
 
 
 # The analyst's report -------------------------------------------------------------------------
@@ -673,29 +889,42 @@ class _GraphView:
     from one named graph of the store, in rdflib terms, so that a store-wide report needs no
     rdflib copy of the data."""
 
-    def __init__(self, store, graph: str) -> None:
+    def __init__(self, store: pyoxigraph.Store, graph: str) -> None:
         from pyoxigraph import NamedNode
 
         self._store = store
         self._graph = NamedNode(graph)
 
-    def subjects(self, predicate, obj):
-        for q in self._store.quads_for_pattern(None, _to_oxigraph(predicate), _to_oxigraph(obj), self._graph):
+    def subjects(self, predicate: Node, obj: Node, /) -> Iterator[Node]:
+        from pyoxigraph import NamedNode
+
+        p = _to_oxigraph(predicate)
+        if not isinstance(p, NamedNode):
+            return  # only an IRI is a predicate: an rdflib graph finds nothing either
+        for q in self._store.quads_for_pattern(None, p, _to_oxigraph(obj), self._graph):
             yield _to_rdflib(q.subject)
 
-    def objects(self, subject, predicate):
-        for q in self._store.quads_for_pattern(_to_oxigraph(subject), _to_oxigraph(predicate), None, self._graph):
+    def objects(self, subject: Node, predicate: Node, /) -> Iterator[Node]:
+        from pyoxigraph import Literal, NamedNode
+
+        s, p = _to_oxigraph(subject), _to_oxigraph(predicate)
+        if isinstance(s, Literal) or not isinstance(p, NamedNode):
+            return  # a literal has no properties (Oxigraph refuses one as a subject; rdflib finds nothing)
+        for q in self._store.quads_for_pattern(s, p, None, self._graph):
             yield _to_rdflib(q.object)
 
 
-def _to_rdflib(term):
+def _to_rdflib(term: OxTerm | pyoxigraph.Triple) -> Node:
+    from pyoxigraph import BlankNode, NamedNode
+    from pyoxigraph import Literal as OxLiteral
     from rdflib import BNode, Literal, URIRef
 
-    kind = type(term).__name__
-    if kind == "NamedNode":
+    if isinstance(term, NamedNode):
         return URIRef(term.value)
-    if kind == "BlankNode":
+    if isinstance(term, BlankNode):
         return BNode(term.value)
+    if not isinstance(term, OxLiteral):
+        raise TypeError(f"an RDF-star triple term has no rdflib form: {term}")
     if term.language:
         return Literal(term.value, lang=term.language)
     if term.datatype.value == XSD + "string":
@@ -703,46 +932,73 @@ def _to_rdflib(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def validation_report(store, *, ledger_ids: Sequence[str] | None = None):
-    """``zwgk.validate.validate_store``'s report (grouped by ledger, placed in task, file and
+def validation_report(store: Store, *, ledger_ids: Sequence[str] | None = None) -> ValidationReport:
+    """``zwgk.shapes.validate_store``'s report (grouped by ledger, placed in task, file and
     line) computed with this module's engine on the store."""
-    from .validate import (
-        _SEVERITY_OF_IRI, DCTERMS, SEVERITIES, ZW, LedgerValidation, ValidationReport, ValidationResult,
-        _Context, _result_order, _ShapeInfo, _shapes,
+    from ..ontology.iris import ZW
+    from .catalogue import ShapeInfo, packaged
+    from .placement import Context
+    from .report import (
+        DCTERMS,
+        SEVERITIES,
+        SEVERITY_OF_IRI,
+        LedgerValidation,
+        ValidationReport,
+        ValidationResult,
+        result_order,
     )
 
     infos = store.resolve_ids(list(ledger_ids) if ledger_ids is not None else None)
-    report = validate_graphs(store.raw, graphs=[info.graph for info in infos], shapes=_shapes().graph)
-    by_graph: dict[str, list[ShaclResult]] = {}
+    local = _local(store)
+    report = validate_graphs(local, graphs=[info.graph for info in infos], shapes=packaged().graph)
+    by_graph: dict[str | None, list[ShaclResult]] = {}
     for result in report.results:
         by_graph.setdefault(result.graph, []).append(result)
-    shape_info = _shapes().info
+    shape_info = packaged().info
     ledgers = []
     for info in infos:
-        ctx = _Context(_GraphView(store.raw, info.graph))
+        ctx = Context(_GraphView(local, info.graph))
         ledger = ctx.ledger
         title = ctx.text(ledger, DCTERMS + "title") if ledger is not None else None
         results = []
         for r in by_graph.get(info.graph, ()):
-            focus, value = _to_rdflib(r.focus), _to_rdflib(r.value) if r.value is not None else None
-            shape = shape_info.get(r.shape) or _ShapeInfo(name_zh=r.shape, name_en=r.shape)
+            focus = _to_rdflib(r.focus) if r.focus is not None else None
+            value = _to_rdflib(r.value) if r.value is not None else None
+            shape = shape_info.get(r.shape) or ShapeInfo(name_zh=r.shape, name_en=r.shape)
             messages = dict(r.messages)
             subject, kind = ctx.subject(focus, value)
             task = subject if kind == "task" else None
-            results.append(ValidationResult(
-                ledger_id=info.id, source_file=info.source_file, focus_node=str(focus), subject=str(subject),
-                subject_kind=kind, subject_label=ctx.label(subject),
-                task_number=ctx.text(task, ZW + "number") if task is not None else None,
-                task_position=ctx.integer(task, ZW + "position") if task is not None else None,
-                source_line=ctx.line(subject, kind), path=r.path_iri,
-                value=str(value) if value is not None else None,
-                value_nt=value.n3() if value is not None else None,
-                constraint=r.component, severity=_SEVERITY_OF_IRI.get(r.severity, "violation"),
-                shape=r.shape, shape_name_zh=shape.name_zh, shape_name_en=shape.name_en,
-                message_zh=messages.get("zh") or messages.get("en") or messages.get(None) or "",
-                message_en=messages.get("en") or messages.get(None) or messages.get("zh") or "",
-            ))
-        results.sort(key=lambda x: (SEVERITIES.index(x.severity), _result_order(x)))
-        ledgers.append(LedgerValidation(ledger_id=info.id, ledger_iri=str(ledger) if ledger is not None else None,
-                                        source_file=info.source_file, title=title, results=tuple(results)))
+            results.append(
+                ValidationResult(
+                    ledger_id=info.id,
+                    source_file=info.source_file,
+                    focus_node=str(focus),
+                    subject=str(subject),
+                    subject_kind=kind,
+                    subject_label=ctx.label(subject),
+                    task_number=ctx.text(task, ZW + "number") if task is not None else None,
+                    task_position=ctx.integer(task, ZW + "position") if task is not None else None,
+                    source_line=ctx.line(subject, kind),
+                    path=r.path_iri,
+                    value=str(value) if value is not None else None,
+                    value_nt=value.n3() if value is not None else None,
+                    constraint=r.component,
+                    severity=SEVERITY_OF_IRI.get(r.severity, "violation"),
+                    shape=r.shape,
+                    shape_name_zh=shape.name_zh,
+                    shape_name_en=shape.name_en,
+                    message_zh=messages.get("zh") or messages.get("en") or messages.get(None) or "",
+                    message_en=messages.get("en") or messages.get(None) or messages.get("zh") or "",
+                )
+            )
+        results.sort(key=lambda x: (SEVERITIES.index(x.severity), result_order(x)))
+        ledgers.append(
+            LedgerValidation(
+                ledger_id=info.id,
+                ledger_iri=str(ledger) if ledger is not None else None,
+                source_file=info.source_file,
+                title=title,
+                results=tuple(results),
+            )
+        )
     return ValidationReport(ledgers=tuple(ledgers))

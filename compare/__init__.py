@@ -1,0 +1,2 @@
+"""Comparing ledgers: task alignment across jurisdictions (``align``) and the HTML report
+(``report``)."""

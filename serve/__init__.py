@@ -1,0 +1,1 @@
+"""Serving the store: the Oxigraph server under zwgk's lock (``oxigraph``)."""
