@@ -195,7 +195,8 @@ class _Identities:
     stored: dict[str, LedgerInfo]
     by_sha: dict[str, LedgerInfo]
     replace: bool
-    batch: dict[str, tuple[Path, PreparedLedger]] = field(default_factory=dict)
+    batch: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    """graph → (file, sha256) of the first file of this batch that read as that ledger."""
 
     @classmethod
     def of(cls, infos: list[LedgerInfo], *, replace: bool) -> _Identities:
@@ -209,7 +210,7 @@ class _Identities:
         """The ledger, or the error refusing it: another file of this batch, or another file in
         the store, reads as the same ledger id (``replace`` lets the later file win)."""
         first = self.batch.get(ledger.graph)
-        if first is not None and first[1].summary.sha256 != ledger.summary.sha256 and not self.replace:
+        if first is not None and first[1] != ledger.summary.sha256 and not self.replace:
             return _same_id_error(ledger, path=path, other=str(first[0]))
         stored = self.stored.get(ledger.graph)
         if (
@@ -219,16 +220,17 @@ class _Identities:
             and stored.source_file != ledger.summary.source_file
         ):
             return _same_id_error(ledger, path=path, other=f"{stored.source_file} (in the store / 库中)")
-        self.batch[ledger.graph] = (path, ledger)
+        self.batch.setdefault(ledger.graph, (path, ledger.summary.sha256))
         return ledger
 
     def retire(self, store: Store, summaries: list[LoadSummary]) -> list[LoadSummary]:
         """Remove the ledgers that the same files were loaded as before, under another id, now
         that their new readings are written; say so in each summary."""
         out, retired = [], []
+        written = {summary.id for summary in summaries}
         for summary in summaries:
             old = self.by_sha.get(summary.sha256)
-            if old is not None and old.id != summary.id and old.id not in retired:
+            if old is not None and old.id not in written and old.id not in retired:
                 retired.append(old.id)
                 summary = replace(summary, replaces=old.id)
             out.append(summary)
