@@ -414,19 +414,28 @@ def test_other_signals_end_a_parallel_load_without_tracebacks(tmp_path, many_led
     assert not living(mark)
 
 
-def test_a_worker_killed_while_reading_refuses_its_file_and_the_load_goes_on(tmp_path, many_ledgers):
+def test_a_worker_killed_while_reading_refuses_its_file_and_the_load_goes_on(tmp_path, many_ledgers, monkeypatch):
     """A reader process that dies (the out-of-memory killer's SIGKILL) costs its file, named
-    with the signal; the load neither hangs nor loses the other files."""
+    with the signal; the load neither hangs nor loses the other files. The readers are known as
+    the load starts them, so the kill does not depend on finding them by name in time."""
+    from zwgk import pipeline
     from zwgk.pipeline import load_paths
 
+    started: list[int] = []
+    real_start = pipeline._Reader.start.__func__
+
+    def start(cls):
+        reader = real_start(cls)
+        started.append(reader.process.pid)
+        return reader
+
+    monkeypatch.setattr(pipeline._Reader, "start", classmethod(start))
     killed: list[int] = []
 
     def progress(_: int) -> None:
-        if not killed:
-            readers = readers_of_this_process()
-            if readers:
-                os.kill(readers[0], signal.SIGKILL)
-                killed.append(readers[0])
+        if not killed and started:
+            os.kill(started[0], signal.SIGKILL)
+            killed.append(started[0])
 
     files = sorted(many_ledgers.iterdir())
     with LedgerStore.open(tmp_path / "zwgk-data") as store:
@@ -435,16 +444,4 @@ def test_a_worker_killed_while_reading_refuses_its_file_and_the_load_goes_on(tmp
     assert report.read + len(report.refused) == len(files)
     for refusal in report.refused:
         assert "the process reading this file was stopped by SIGKILL" in refusal.message
-    assert not readers_of_this_process()
-
-
-def readers_of_this_process() -> list[int]:
-    """The reader processes (``zwgk.pipeline._worker_main``) this test process started."""
-    listed = subprocess.run(
-        ["ps", "-o", "pid=,stat=,args=", "--ppid", str(os.getpid())], capture_output=True, text=True
-    ).stdout
-    return [
-        int(line.split()[0])
-        for line in listed.splitlines()
-        if "_worker_main" in line and not line.split()[1].startswith("Z")
-    ]
+    assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []  # every reader ended and reaped
