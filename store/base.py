@@ -242,13 +242,9 @@ def select_ledgers(infos: list[LedgerInfo], ledger_ids: list[str] | None, *, loc
     return [by_id[lid] for lid in ledger_ids]
 
 
-def internal_query(name: str) -> str:
-    """A query zwgk itself runs, kept as ``queries/internal/<name>.rq``."""
-    return _internal_query(name)
-
-
 @cache
-def _internal_query(name: str) -> str:
+def internal_query(name: str) -> str:
+    """A query zwgk itself runs, kept as ``queries/internal/<name>.rq`` (read once)."""
     return read_text("queries", "internal", f"{name}.rq")
 
 

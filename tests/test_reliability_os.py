@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_process import one_error, zwgk
 
 from zwgk.errors import DiskFull, StoreError, os_errno, store_os_error
 from zwgk.store import embedded
@@ -32,26 +33,6 @@ from zwgk.store.embedded import LedgerStore
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "ledgers"
 STOPS_WITHIN = 10.0
 """Seconds within which an interrupted parallel load must have ended (it takes about one)."""
-
-
-def zwgk(
-    *args: str, preexec_fn=None, env: dict[str, str] | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "zwgk.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=preexec_fn,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def one_error(stderr: str) -> str:
-    assert "Traceback" not in stderr, stderr
-    errors = [line for line in stderr.splitlines() if line.startswith("zwgk: error")]
-    assert len(errors) == 1, stderr
-    return errors[0]
 
 
 def ledger_ids(location: Path) -> list[str]:

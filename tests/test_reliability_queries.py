@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from cli_process import one_error, zwgk
 from click.testing import CliRunner
 
 from zwgk.cli import main
@@ -34,24 +35,6 @@ CARTESIAN_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?
 STOPS_WITHIN = 20.0
 """Seconds after the time limit (or Ctrl-C) within which the process must have ended: a
 generous bound on a loaded 2-core machine that still proves the query stopped."""
-
-
-def zwgk(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "zwgk.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def one_error(stderr: str) -> str:
-    """The one ``zwgk: error`` line of a refusal, after checking there is no traceback."""
-    assert "Traceback" not in stderr, stderr
-    errors = [line for line in stderr.splitlines() if line.startswith("zwgk: error")]
-    assert len(errors) == 1, stderr
-    return errors[0]
 
 
 # Parameters by XML Schema's lexical rules -----------------------------------------------------
