@@ -81,16 +81,21 @@ def validate(
     store: Store | str | os.PathLike[str] | None = None,
     layout: str | None = None,
     engine: str = "sparql",
+    shapes: Sequence[str | os.PathLike[str]] = (),
+    only_shapes: bool = False,
 ) -> ValidationReport:
     """Validate against zwgk's shapes, as ``zwgk validate`` does: no target means every ledger
     of the store; a file (or folder) is read and validated without a store; anything else is a
-    ledger id in the store."""
+    ledger id in the store. ``shapes`` (Turtle files or folders) adds an analyst's shapes to
+    zwgk's, or, with ``only_shapes``, replaces them."""
     from .pipeline import validate_targets
+    from .shapes import load
     from .store import Store as StoreType
 
+    given = load(shapes, only=only_shapes)
     if isinstance(store, StoreType):
-        return validate_targets(list(targets), opened=store, layout=layout, engine=engine)
-    return validate_targets(list(targets), store=store, layout=layout, engine=engine)
+        return validate_targets(list(targets), opened=store, layout=layout, engine=engine, shapes=given)
+    return validate_targets(list(targets), store=store, layout=layout, engine=engine, shapes=given)
 
 
 def query(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -20,7 +21,6 @@ from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, 
 
 if TYPE_CHECKING:
     from .errors import Refusal
-    from .serve.oxigraph import Server
     from .store.base import LoadSummary, Store
 
 
@@ -168,23 +168,30 @@ def load(
     refused: list[Refusal] = []
     errors: list[ZwgkError] = []
     read = 0
-    with _open_store(ctx, read_only=False, wait=wait) as store:
+    with (
+        _open_store(ctx, read_only=False, wait=wait) as store,
+        _progress("reading ledgers") as reading,
+        _progress("aligning tasks") as aligning,
+    ):
+        read_files = 0
+
+        def files_read(n: int) -> None:
+            nonlocal read_files
+            read_files += n
+            if reading is not None:
+                reading(read_files, len(files))
+
         try:
-            if len(files) > 1:
-                with click.progressbar(length=len(files), label="reading ledgers", file=sys.stderr) as bar:
-                    report = load_paths(
-                        store,
-                        files,
-                        layout=layout,
-                        overrides=overrides,
-                        keep_going=keep_going,
-                        progress=bar.update,
-                        replace=replace,
-                    )
-            else:
-                report = load_paths(
-                    store, files, layout=layout, overrides=overrides, keep_going=keep_going, replace=replace
-                )
+            report = load_paths(
+                store,
+                files,
+                layout=layout,
+                overrides=overrides,
+                keep_going=keep_going,
+                progress=files_read,
+                replace=replace,
+                align_progress=aligning,
+            )
         except BatchRefused as exc:
             refused, errors, read = exc.refused, [exc], exc.read
         else:
@@ -290,6 +297,29 @@ def ledgers(ctx: click.Context, fmt: str) -> None:
         [i.id, i.jurisdiction or "", str(i.year or ""), str(i.task_count), i.source_file, i.title or ""] for i in infos
     ]
     click.echo(table(["id", "jurisdiction", "year", "tasks", "file", "title"], rows))
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Compute every table again from the ledgers. 重新计算")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    metavar="SECONDS",
+    help="If another process is writing to the store, wait this long for it.",
+)
+@click.pass_context
+def rollups(ctx: click.Context, rebuild: bool, wait: float) -> None:
+    """The national tables kept for the saved queries (refreshed on every load). 全国汇总表"""
+    from .queries.rollups import refresh_rollups, rollup_tables
+
+    if rebuild:
+        with _open_store(ctx, read_only=False, wait=wait) as store:
+            report = refresh_rollups(store, rebuild=True)
+    else:
+        with _open_store(ctx, read_only=True) as store:
+            report = rollup_tables(store)
+    click.echo(report.render(), nl=False)
 
 
 @main.command()
@@ -463,6 +493,15 @@ def tasks(ctx: click.Context, ledger_ids: tuple[str, ...], fmt: str, output: str
     is_flag=True,
     help="Validate the files that can be read even when others cannot (exit status 2 all the same). 跳过无法读取的文件",
 )
+@click.option(
+    "--shapes",
+    "shape_paths",
+    multiple=True,
+    type=click.Path(),
+    metavar="PATH",
+    help="Your own SHACL shapes: a .ttl file or a folder of them (repeatable), added to zwgk's. 自定义规则",
+)
+@click.option("--only-shapes", is_flag=True, help="Validate with the --shapes alone, not zwgk's. 仅用自定义规则")
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -473,16 +512,21 @@ def validate(
     fail_on: str,
     engine: str,
     keep_going: bool,
+    shape_paths: tuple[str, ...],
+    only_shapes: bool,
 ) -> None:
     """Check ledgers against the completeness rules (SHACL). 校验台账完整性
 
     No argument: every ledger in the store. LEDGER-ID: those ledgers. FILE (or folder): the
     files themselves, read directly without touching the store (check a draft before
-    publishing). Exit 0 without violations, 1 with violations, 2 for bad input.
+    publishing). --shapes adds your own rules (see zwgk shapes). Exit 0 without violations,
+    1 with violations, 2 for bad input.
     """
     from .errors import BatchRefused
     from .pipeline import validate_targets
+    from .shapes import load
 
+    shapes = load(shape_paths, only=only_shapes)
     try:
         report = validate_targets(
             list(targets),
@@ -491,6 +535,7 @@ def validate(
             layout=layout,
             engine=engine,
             keep_going=keep_going,
+            shapes=shapes,
         )
     except BatchRefused as exc:
         _print_refused(
@@ -501,6 +546,8 @@ def validate(
             lang=_lang(),
         )
         ctx.exit(EXIT_BAD_INPUT)
+    for notice in report.notices:
+        click.echo(("zwgk: 提示：" if lang == "zh" else "zwgk: notice: ") + notice.render(lang=lang), err=True)
     click.echo(report.render(format=fmt, lang=lang), nl=False)
     if report.refused:
         _print_refused(
@@ -513,6 +560,31 @@ def validate(
         ctx.exit(EXIT_BAD_INPUT)
     if report.fails(fail_on=fail_on):
         ctx.exit(EXIT_VIOLATIONS)
+
+
+@main.command("shapes")
+@click.option(
+    "--shapes",
+    "shape_paths",
+    multiple=True,
+    type=click.Path(),
+    metavar="PATH",
+    help="Your own SHACL shapes: a .ttl file or a folder of them (repeatable). 自定义规则",
+)
+@click.option("--only-shapes", is_flag=True, help="List the --shapes alone, not zwgk's. 仅列出自定义规则")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the table. 语言")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def shapes_command(shape_paths: tuple[str, ...], only_shapes: bool, lang: str, fmt: str) -> None:
+    """List every validation rule: name, severity, target, engine. 列出全部校验规则
+
+    Each rule with its Chinese and English name, its severity, the nodes it checks, the engine
+    that will run it (sparql: compiled; pyshacl: with the reason) and, for your own shapes, the
+    file and line.
+    """
+    from .shapes.rules import describe, render_rules
+
+    rules = describe(shape_paths, only=only_shapes)
+    click.echo(render_rules(rules, format=fmt, lang=lang), nl=False)
 
 
 def _print_refused(refused: Sequence[Refusal], *, read: int, closing: str, closing_zh: str, lang: str) -> None:
@@ -645,17 +717,99 @@ def query(
     metavar="SECONDS",
     help="If another process is writing to the store, wait this long for it.",
 )
+@click.option(
+    "--per-ledger",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Links each task keeps in each other ledger (its best matches). 每份台账保留的最佳对应数",
+)
+@click.option(
+    "--max-links",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Links each task keeps in all, so that links grow linearly with tasks. 每项任务最多保留的对应数",
+)
+@click.option(
+    "--cluster-score",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Similarity to a cluster's representative needed to join it (0–1). 归入同类任务组的最低相似度",
+)
 @click.pass_context
-def align(ctx: click.Context, min_score: float, wait: float) -> None:
-    """Link tasks of different ledgers that ask for the same thing (stored; kept current on load). 任务对应"""
+def align(
+    ctx: click.Context, min_score: float, wait: float, per_ledger: int, max_links: int, cluster_score: float
+) -> None:
+    """Link tasks of different ledgers that ask for the same thing and group them in clusters
+    (stored; later loads align only their new tasks). 任务对应"""
     from .compare.align import align_store
 
-    with _open_store(ctx, read_only=False, wait=wait) as store:
-        report = align_store(store, min_score=min_score)
+    with _open_store(ctx, read_only=False, wait=wait) as store, _progress("aligning tasks") as progress:
+        report = align_store(
+            store,
+            min_score=min_score,
+            per_ledger=per_ledger,
+            max_links=max_links,
+            cluster_score=cluster_score,
+            progress=progress,
+        )
     click.echo(
         f"{len(report.alignments)} alignments among {report.tasks} tasks of {report.ledgers} ledgers "
-        f"(min score {report.min_score}, {report.method}) / 任务对应 {len(report.alignments)} 对"
+        f"(min score {report.min_score}, {report.method}), {len(report.clusters)} clusters "
+        f"/ 任务对应 {len(report.alignments)} 对，同类任务组 {len(report.clusters)} 个"
     )
+
+
+class _Bar:
+    """A progress bar on stderr (done / total, time left) that appears only once the work has
+    taken more than a second: short steps stay silent. A step with another total, or that
+    starts again from fewer, gets a bar of its own."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.started: float | None = None
+        self.bar: Any = None
+        self.done = 0
+        self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.started is not None and (total != self.total or done < self.done):
+            self.finish()
+        if self.started is None:
+            self.started = time.monotonic()
+        self.total = total
+        if self.bar is None:
+            self.done = done
+            if time.monotonic() - self.started < 1.0 or done >= total:
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True)
+            self.bar.update(done)
+        else:
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+        self.bar = None
+        self.started = None
+        self.done = 0
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback for a library call, drawn on stderr when it is a terminal; None
+    (no bar, no label) in pipes, files and tests."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = _Bar(label)
+    try:
+        yield bar
+    finally:
+        bar.finish()
 
 
 @main.command()
@@ -692,51 +846,51 @@ def report(ctx: click.Context, output: str) -> None:
     """Write a self-contained HTML report comparing the ledgers (charts as inline SVG). 生成比较报告"""
     from .compare.report import write_report
 
-    with _open_store(ctx, read_only=True) as store:
-        summary = write_report(store, output=output)
+    with _open_store(ctx, read_only=True) as store, _progress("writing the report") as progress:
+        summary = write_report(store, output=output, progress=progress)
     click.echo(f"wrote {summary.path}: {summary.ledgers} ledgers, {summary.tasks} tasks, {summary.bytes} bytes")
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. 监听地址")
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on. 端口")
-@click.option("--writable", is_flag=True, help="Also accept SPARQL updates (off by default). 允许写入")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0),
     default=None,
     metavar="SECONDS",
-    help="Oxigraph stops a query after this many seconds (default 60, env ZWGK_QUERY_TIMEOUT; "
-    "0: no limit). 查询时限（秒）",
+    help="A query is stopped after this many seconds (default 60, env ZWGK_QUERY_TIMEOUT; 0: no limit). 查询时限（秒）",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let /sparql run SERVICE clauses, which make the server fetch other servers' URLs (refused by default). "
+    "允许 SERVICE 联邦查询",
 )
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, writable: bool, timeout: float | None) -> None:
-    """Serve the store read-only: SPARQL endpoint and query web page (Oxigraph). 提供 SPARQL 服务"""
-    from .queries.saved import catalogue, query_timeout
+def serve(ctx: click.Context, host: str, port: int, timeout: float | None, allow_service: bool) -> None:
+    """Serve the store read-only as a web application: ledgers, tasks, validation, saved queries
+    as forms and an API, comparison, and a SPARQL endpoint at /sparql. 提供网页与 SPARQL 服务"""
+    from .queries.saved import query_timeout
     from .serve.oxigraph import is_loopback
-    from .serve.oxigraph import serve as run_server
+    from .serve.web import serve as run_web
+    from .store.embedded import store_location
 
     limit = query_timeout(timeout)
-
     if not is_loopback(host):
         click.echo(
             f"warning: {host} is reachable from other machines; the server has no authentication "
             "and no TLS / 警告：其他机器可访问该地址，服务没有认证和加密",
             err=True,
         )
-    if writable:
-        click.echo(
-            "warning: --writable: clients can change or delete the store over SPARQL update / "
-            "警告：客户端可通过 SPARQL 更新修改或删除数据",
-            err=True,
-        )
 
-    def ready(server: Server) -> None:
-        click.echo(f"serving {server.location} at {server.url}/ (SPARQL endpoint {server.url}/query); Ctrl-C stops")
-        click.echo(f"正在提供服务：{server.url}/ ，按 Ctrl-C 停止")
-        click.echo("saved queries / 已保存的查询: " + ", ".join(q.name for q in catalogue()))
+    location = store_location(ctx.obj.get("store"))
 
-    ctx.exit(run_server(ctx.obj.get("store"), host=host, port=port, writable=writable, timeout=limit, on_ready=ready))
+    def ready(url: str, oxigraph_url: str) -> None:
+        click.echo(f"serving {location} at {url}/ (SPARQL endpoint {url}/sparql); Ctrl-C stops")
+        click.echo(f"正在提供服务：{url}/ ，按 Ctrl-C 停止（Oxigraph: {oxigraph_url}）")
+
+    ctx.exit(run_web(str(location), host=host, port=port, timeout=limit, allow_service=allow_service, on_ready=ready))
 
 
 if __name__ == "__main__":

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Generator, Sequence
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import BatchRefused, InputError, Refusal, StoreError, ZwgkError
+from .queries.rollups import keep_rollups
 from .store import LedgerInfo, LoadSummary, PreparedLedger, Store
 from .store.embedded import BULK_TRIPLES
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from .model import LedgerRecord, Overrides
-    from .shapes.report import LedgerValidation, ValidationReport
+    from .shapes.catalogue import Shapes
+    from .shapes.report import LedgerValidation, Notice, ValidationReport
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,28 @@ class LoadReport:
 
 
 def prepare(record: LedgerRecord) -> PreparedLedger:
-    """A ledger record built into RDF and packed for the writer."""
+    """A ledger record built into RDF and packed for the writer: its N-Triples lines compressed
+    a task at a time as the builder hands them out (``stream_ledger``), so that what a load holds
+    of a big ledger is its compressed text, never a list of its quads or lines."""
     import zlib
 
-    from .ontology.builder import build_ledger
+    from .ontology.builder import stream_ledger
 
-    ledger = build_ledger(record)
-    text = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in ledger.quads)
+    ledger = stream_ledger(record)
+    packer = zlib.compressobj(3)
+    parts: list[bytes] = []
+    lines: list[str] = []
+    triples = 0
+    for chunk in ledger.chunks():
+        lines.extend(f"{q.subject} {q.predicate} {q.object} ." for q in chunk)
+        if len(lines) >= PACKED_LINES:
+            parts.append(packer.compress((("\n" if triples else "") + "\n".join(lines)).encode("utf-8")))
+            triples += len(lines)
+            lines.clear()
+    if lines:
+        parts.append(packer.compress((("\n" if triples else "") + "\n".join(lines)).encode("utf-8")))
+        triples += len(lines)
+    parts.append(packer.flush())
     summary = LoadSummary(
         id=ledger.id,
         source_file=record.source_file,
@@ -61,9 +78,11 @@ def prepare(record: LedgerRecord) -> PreparedLedger:
         status="",
         sha256=record.sha256,
     )
-    return PreparedLedger(
-        summary=summary, graph=ledger.graph, body=zlib.compress(text.encode("utf-8"), 3), triples=len(ledger.quads)
-    )
+    return PreparedLedger(summary=summary, graph=ledger.graph, body=b"".join(parts), triples=triples)
+
+
+PACKED_LINES = 2000
+"""N-Triples lines ``prepare`` compresses at a time (a few hundred KB of text)."""
 
 
 @dataclass(frozen=True)
@@ -90,28 +109,34 @@ PARALLEL_FROM = 8
 """Batches of at least this many files are prepared in worker processes."""
 
 
-def finish_batch(store: Store, summaries: list[LoadSummary]) -> None:
+def finish_batch(
+    store: Store, summaries: list[LoadSummary], *, progress: Callable[[int, int], None] | None = None
+) -> None:
     """After a batch is written, on an embedded or a remote store: compact what ``bulk_load``
-    wrote, then recompute the alignments if any ledger changed."""
+    wrote, then bring the alignments up to date if any ledger changed (``progress`` hears
+    tasks aligned / tasks to align)."""
     store.compact()
     if any(summary.status != "unchanged" for summary in summaries):
-        refresh_derived(store)
+        refresh_derived(store, progress=progress)
+    keep_rollups(store, changed=any(summary.status != "unchanged" for summary in summaries))
 
 
-def refresh_derived(store: Store) -> None:
-    """Alignments point into ledgers: recompute them (when the store keeps any, and keeps them
-    fresh on change) after a ledger changed, so that none points to a task that is gone or
-    different."""
+def refresh_derived(store: Store, *, progress: Callable[[int, int], None] | None = None) -> None:
+    """Alignments point into ledgers: after ledgers changed, align the new tasks and drop the
+    links and cluster memberships of the tasks that are gone (when the store keeps
+    alignments, and keeps them fresh on change), so that none points to a task that is gone or
+    different. Only the changed tasks are aligned, against the index kept beside the store."""
     if store.realigns_on_change:
         from .compare.align import refresh_alignments
 
-        refresh_alignments(store)
+        refresh_alignments(store, progress=progress)
 
 
-def remove_ledgers(store: Store, ledger_ids: list[str]) -> None:
-    """Drop ledgers from the store and the alignments that pointed into them."""
+def remove_ledgers(store: Store, ledger_ids: list[str], *, progress: Callable[[int, int], None] | None = None) -> None:
+    """Drop ledgers from the store, and the alignments and cluster memberships of their tasks."""
     store.remove(ledger_ids)
-    refresh_derived(store)
+    refresh_derived(store, progress=progress)
+    keep_rollups(store, changed=True)
 
 
 def load_paths(
@@ -124,6 +149,7 @@ def load_paths(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     replace: bool = False,
+    align_progress: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
     """Read the ledger files (folders are searched) and load them.
 
@@ -133,8 +159,8 @@ def load_paths(
     With ``keep_going`` the readable files are written — chunk by chunk as workers prepare
     them, so that the single writer overlaps the workers instead of waiting for them — and the
     refused ones are listed in the report (``skipped``, ``refused``). The store is compacted and
-    alignments refreshed once, at the end. Large batches are read and built on every core
-    (``workers``, default: all of them).
+    alignments refreshed once, at the end (``align_progress`` hears tasks aligned / to align).
+    Large batches are read and built on every core (``workers``, default: all of them).
 
     A file that would replace a ledger already in the store with a reading that has lost a
     quarter of its tasks or more (a page saved only in part, a different export of the same
@@ -180,7 +206,7 @@ def load_paths(
         raise BatchRefused(refused, read=read)
     summaries.extend(store.load_prepared(prepared))
     summaries = identities.retire(store, summaries)
-    finish_batch(store, summaries)
+    finish_batch(store, summaries, progress=align_progress)
     return LoadReport(summaries=summaries, skipped=skipped, refused=refused, read=read)
 
 
@@ -432,8 +458,10 @@ def _worker_main() -> None:
     import sys
     from multiprocessing.connection import Connection
 
+    from .processes import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    die_with_parent()
     jobs = Connection(int(sys.argv[1]), writable=False)
     answers = Connection(int(sys.argv[2]), readable=False)
     while True:
@@ -451,24 +479,6 @@ def _worker_main() -> None:
             return
         except Exception as exc:  # an exception that does not pickle
             answers.send((index, RuntimeError(f"{type(exc).__name__}: {exc}")))
-
-
-def _die_with_parent() -> None:
-    import signal
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-PR_SET_PDEATHSIG = 1
-"""Linux prctl(2) option: the signal a process gets when the thread that started it ends."""
 
 
 def _worker_died(job: _Job, exitcode: int | None) -> InputError:
@@ -491,14 +501,19 @@ def _worker_died(job: _Job, exitcode: int | None) -> InputError:
 
 
 def _stop_workers(readers: list[_Reader]) -> None:
-    """Close every reader's pipes (an idle reader then ends), give them a moment together,
-    then SIGTERM what is still running and SIGKILL what outlives ``WORKER_GRACE``."""
+    """Close every reader's pipes (an idle reader then ends), SIGTERM at once the readers still
+    reading a file (the load is being stopped: nobody will use what they read), give the others
+    a moment together, then SIGTERM what is still running and SIGKILL what outlives
+    ``WORKER_GRACE``."""
     import subprocess
     import time
 
     for reader in readers:
         for connection in (reader.jobs, reader.answers):
             connection.close()
+    for reader in readers:
+        if reader.job is not None and reader.process.poll() is None:
+            reader.process.terminate()
     for stop, grace in ((None, WORKER_GRACE / 4), ("terminate", WORKER_GRACE), ("kill", None)):
         running = [reader.process for reader in readers if reader.process.poll() is None]
         if not running:
@@ -518,7 +533,11 @@ def _stop_workers(readers: list[_Reader]) -> None:
 
 
 def validate_files(
-    paths: Sequence[str | os.PathLike[str]], *, layout: str | None = None, keep_going: bool = False
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    layout: str | None = None,
+    keep_going: bool = False,
+    shapes: Shapes | None = None,
 ) -> ValidationReport:
     """Validate ledger files (folders are searched) without touching any store: an office checks
     a draft before publishing it. Every file is read; files that cannot be read raise one
@@ -540,7 +559,7 @@ def validate_files(
             refused.append(Refusal.from_error(exc, file=path))
             continue
         built = build_ledger(record)
-        ledgers.append(validate_quads(built.quads, ledger_id=built.id, source_file=record.source_file))
+        ledgers.append(validate_quads(built.quads, ledger_id=built.id, source_file=record.source_file, shapes=shapes))
     if refused and not keep_going:
         raise BatchRefused(refused, read=len(ledgers))
     return ValidationReport(ledgers=tuple(ledgers), refused=tuple(refused))
@@ -555,6 +574,7 @@ def validate_targets(
     engine: str = "sparql",
     keep_going: bool = False,
     opened: Store | None = None,
+    shapes: Shapes | None = None,
 ) -> ValidationReport:
     """What ``zwgk validate`` does: no target → every ledger in the store; targets that exist on
     disk or carry a ledger file suffix → those files, read directly (the store is not opened);
@@ -569,13 +589,17 @@ def validate_targets(
     ids = [t for t in targets if t not in files]
     parts: list[LedgerValidation] = []
     refused: tuple[Refusal, ...] = ()
+    notices: tuple[Notice, ...] = ()
     if files:
-        checked = validate_files(files, layout=layout, keep_going=keep_going)
+        checked = validate_files(files, layout=layout, keep_going=keep_going, shapes=shapes)
         parts.extend(checked.ledgers)
         refused = checked.refused
-    if (ids or not targets) and opened is not None:
-        parts.extend(validate_store(opened, ledger_ids=ids or None, engine=engine).ledgers)
-    elif ids or not targets:
-        with open_store(location=store, endpoint=endpoint, read_only=True) as reader:
-            parts.extend(validate_store(reader, ledger_ids=ids or None, engine=engine).ledgers)
-    return ValidationReport(ledgers=tuple(parts), refused=refused)
+    if ids or not targets:
+        reading = (
+            nullcontext(opened) if opened is not None else open_store(location=store, endpoint=endpoint, read_only=True)
+        )
+        with reading as reader:
+            stored = validate_store(reader, ledger_ids=ids or None, engine=engine, shapes=shapes)
+        parts.extend(stored.ledgers)
+        notices = stored.notices
+    return ValidationReport(ledgers=tuple(parts), refused=refused, notices=notices)

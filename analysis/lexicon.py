@@ -37,7 +37,6 @@ def _build() -> dict[str, Any]:
     import logging
 
     import jieba
-    import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
     folder = cache_dir()
@@ -47,7 +46,7 @@ def _build() -> dict[str, Any]:
     tokenizer.cache_file = cache_file().name
     tokenizer.initialize()
     tokenizer.load_userdict(io.BytesIO(package_file("analysis", "data", "userdict.txt").read_bytes()))
-    return {"tokenizer": tokenizer, "posseg": jieba.posseg.POSTokenizer(tokenizer)}
+    return {"tokenizer": tokenizer}
 
 
 def _state() -> dict[str, Any]:
@@ -69,6 +68,19 @@ def cut(text: str) -> list[str]:
     return list(_state()["tokenizer"].cut(text, HMM=False))
 
 
+def _posseg() -> Any:
+    # The tagger reads jieba's whole tagged dictionary (about 2 s), which word-splitting alone
+    # never needs: it is built only when a caller first asks for tags.
+    state = _state()
+    if "posseg" not in state:
+        with _LOCK:
+            if "posseg" not in state:
+                import jieba.posseg
+
+                state["posseg"] = jieba.posseg.POSTokenizer(state["tokenizer"])
+    return state["posseg"]
+
+
 def tag(text: str) -> list[tuple[str, str]]:
     """Words of ``text`` with their part-of-speech tags (``nt`` marks organisation names)."""
-    return [(pair.word, pair.flag) for pair in _state()["posseg"].cut(text, HMM=False)]
+    return [(pair.word, pair.flag) for pair in _posseg().cut(text, HMM=False)]

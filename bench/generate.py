@@ -1,52 +1,64 @@
-"""Synthetic ledgers for benchmarks: ``python bench/generate.py N OUT/ [--seed S]``.
+"""Benchmark ledgers as a province's counties make them: ``python bench/generate.py N OUT/ [--seed S]``.
 
-Each ledger takes the structure of the samples (sections 一、 with sub-sections （一）, numbered
-tasks, lead and responsible units, deadlines in a column or inside the text) and varies the
-jurisdiction, units, numbering, deadlines and wording. Task sentences are drawn from the sample
-ledgers themselves. Output alternates between the layouts users send: tab-separated text, cells
-closed by ``|``, .docx and .xlsx. Deterministic for a seed."""
+Counties copy their province's template, so a province's ledgers are near-identical: that is the
+normal case (issue #21), and the one alignment must meet. Each province (the real GB/T 2260
+provinces, in code order) publishes a template for a year — sections and sub-sections of the
+State Council's 2020 key points, task sentences drawn from the sample ledgers, units of the
+provincial departments — and each of its counties (real county-level names of that province)
+copies it with local edits: units renamed to the county's bureaus, about one row in ten dropped,
+a few rows of its own added, about one in five reworded (a clause dropped, a requirement added,
+全省 made 全县, a verb strengthened), deadlines in its own year, its own numbering. The corpus
+walks province by province (the province's own ledger first, then its counties) and year by
+year, so N = 3,000 is about one year of every county of the country.
+
+Files come in the layouts of the development corpus (``/work/shared/corpus``) and the samples:
+tab-separated rows, rows joined by `` | ``, one cell per line closed by ``|``, key points in
+prose (一、（一）1. with the units in brackets after each item), .docx and .xlsx tables with
+merged heading cells. Deterministic for a seed."""
 
 from __future__ import annotations
 
 import argparse
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "examples" / "ledgers"
 
-SYLLABLES = "安宁平和兴华阳泉山河川东西南北长永清新丰文武德昌临江海源通富盛远嘉泰恒旺"
-COUNTY_SUFFIX = ["县", "区", "市"]
 DEPARTMENTS = [
-    "人民政府办公室",
-    "发展和改革委员会",
-    "教育局",
-    "公安局",
-    "民政局",
-    "司法局",
-    "财政局",
-    "人力资源和社会保障局",
-    "自然资源局",
-    "生态环境局",
-    "住房和城乡建设局",
-    "交通运输局",
-    "农业农村局",
-    "商务局",
-    "文化和旅游局",
-    "卫生健康委员会",
-    "应急管理局",
-    "审计局",
-    "市场监督管理局",
-    "统计局",
-    "医疗保障局",
-    "政务服务和数据管理局",
-    "退役军人事务局",
-    "乡村振兴局",
-    "林业局",
+    ("人民政府办公厅", "人民政府办公室"),
+    ("发展和改革委员会", "发展和改革局"),
+    ("教育厅", "教育局"),
+    ("公安厅", "公安局"),
+    ("民政厅", "民政局"),
+    ("司法厅", "司法局"),
+    ("财政厅", "财政局"),
+    ("人力资源和社会保障厅", "人力资源和社会保障局"),
+    ("自然资源厅", "自然资源局"),
+    ("生态环境厅", "生态环境局"),
+    ("住房和城乡建设厅", "住房和城乡建设局"),
+    ("交通运输厅", "交通运输局"),
+    ("农业农村厅", "农业农村局"),
+    ("商务厅", "商务局"),
+    ("文化和旅游厅", "文化和旅游局"),
+    ("卫生健康委员会", "卫生健康局"),
+    ("应急管理厅", "应急管理局"),
+    ("审计厅", "审计局"),
+    ("市场监督管理局", "市场监督管理局"),
+    ("统计局", "统计局"),
+    ("医疗保障局", "医疗保障局"),
+    ("政务服务和数据管理局", "政务服务和数据管理局"),
+    ("退役军人事务厅", "退役军人事务局"),
+    ("乡村振兴局", "乡村振兴局"),
+    ("林业局", "林业局"),
 ]
-GROUPS = ["各乡镇（街道）", "{level}政府各部门", "{level}政府有关部门", "各镇", "直属机构"]
+"""(provincial department, the county bureau that copies its rows)."""
+GROUPS = {
+    "province": ["各市（州）人民政府", "省政府各部门", "省直有关单位"],
+    "county": ["各乡镇（街道）", "{level}政府各部门", "{level}政府有关部门", "各镇", "直属机构"],
+}
 DEADLINES = [
     "常态化开展",
     "持续推进",
@@ -68,10 +80,11 @@ REQUIREMENTS = [
     "，在7个工作日内完成审核",
     "，重大舆情24小时内回应",
 ]
-LAYOUTS = ("tsv", "pipe", "docx", "xlsx")
+REWORDINGS = (("加强", "强化"), ("推进", "深入推进"), ("做好", "认真做好"), ("及时", "第一时间"), ("完善", "健全"))
+LAYOUTS = ("tsv", "bar", "pipe", "prose", "docx", "xlsx")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Row:
     section: str
     subsection: str
@@ -82,8 +95,21 @@ class Row:
     deadline: str
 
 
+@dataclass(frozen=True)
+class TemplateRow:
+    """A row of a province's template: its units as department indexes, so that each county
+    names its own bureaus."""
+
+    section: str
+    subsection: str
+    text: str
+    leads: tuple[int, ...]
+    group: int
+    deadline: str
+
+
 def _sentences() -> list[str]:
-    """Task sentences of the samples that have tables (read with zwgk's own loaders)."""
+    """Task sentences of the samples (read with zwgk's own loaders)."""
     from zwgk.loaders import read_ledger
 
     out: list[str] = []
@@ -108,48 +134,81 @@ def _headings() -> list[tuple[str, list[str]]]:
     return list(outline.items())
 
 
-def _counties() -> list[str]:
-    """Real county-level names from zwgk's GB/T 2260 gazetteer, so that the corpus exercises
-    jurisdiction resolution as real ledgers do; a few invented ones test the fallback."""
+def provinces() -> list[tuple[str, list[str]]]:
+    """The provinces of zwgk's GB/T 2260 gazetteer in code order, each with its county-level
+    names. A name is kept once, in the first province that has it: namesakes (鼓楼区 of 南京
+    and of 福州) read as one jurisdiction from a title that names only the county, so their
+    ledgers of a year are one ledger id and the loader rightly refuses the second (27 of the
+    first 3,000 files did before this rule)."""
     import csv
 
     from zwgk.resources import package_file
 
+    names: dict[str, str] = {}
+    counties: dict[str, list[str]] = {}
+    taken: set[str] = set()
     with package_file("analysis", "data", "divisions.csv").open(encoding="utf-8") as handle:
-        names = sorted(
-            {
-                row["name"]
-                for row in csv.DictReader(handle)
-                if row["level"] == "County" and row["name"].endswith(("县", "区"))
-            }
-        )
-    return names
+        for row in csv.DictReader(handle):
+            if row["level"] == "Province":
+                names[row["code"][:2]] = row["name"]
+            elif row["level"] == "County" and row["name"].endswith(("县", "区", "市", "旗")):
+                if row["name"] not in taken:
+                    taken.add(row["name"])
+                    counties.setdefault(row["code"][:2], []).append(row["name"])
+    return [(names[code], counties.get(code, [])) for code in sorted(names) if counties.get(code)]
 
 
-def _place(rng: random.Random, index: int, counties: list[str]) -> str:
-    if index % 10 == 9:
-        return "".join(rng.sample(SYLLABLES, 2)) + rng.choice(COUNTY_SUFFIX[:2])
-    return rng.choice(counties)
-
-
-def make_rows(rng: random.Random, *, county: str, year: int, sentences, outline) -> list[Row]:
-    level = county[-1]
-    rows: list[Row] = []
-    number = 0
+def make_template(rng: random.Random, *, sentences, outline) -> list[TemplateRow]:
+    """A province's template for a year: one to four tasks under each sub-section (about 45
+    tasks, as many as the samples' ledgers have)."""
+    rows = []
     for section, subs in outline:
         for sub in subs:
             for _ in range(rng.randint(1, 4)):
-                number += rng.choice((1, 1, 1, 1, 2))
                 text = rng.choice(sentences)
                 if rng.random() < 0.15:
                     text = text.rstrip("。") + rng.choice(REQUIREMENTS) + "。"
-                lead = "" if rng.random() < 0.04 else county + rng.choice(DEPARTMENTS)
-                if rng.random() < 0.2 and lead:
-                    lead += " " + county + rng.choice(DEPARTMENTS)
-                responsible = rng.choice(GROUPS).format(level=level)
-                deadline = rng.choice(DEADLINES).format(y=year) if rng.random() > 0.05 else ""
-                rows.append(Row(section, sub, number, text, lead, responsible, deadline))
+                leads = (rng.randrange(len(DEPARTMENTS)),)
+                if rng.random() < 0.2:
+                    leads += (rng.randrange(len(DEPARTMENTS)),)
+                deadline = rng.choice(DEADLINES) if rng.random() > 0.05 else ""
+                rows.append(TemplateRow(section, sub, text, leads, rng.randrange(5), deadline))
     return rows
+
+
+def _reword(rng: random.Random, text: str, *, level: str) -> str:
+    """One local edit of a task's wording, as a county makes when it copies the template."""
+    kind = rng.randrange(4)
+    if kind == 0 and "，" in text.rstrip("。"):
+        return text.rstrip("。").rsplit("，", 1)[0] + "。"
+    if kind == 1:
+        return text.rstrip("。") + rng.choice(REQUIREMENTS) + "。"
+    if kind == 2 and "全省" in text:
+        return text.replace("全省", "全" + level)
+    old, new = rng.choice(REWORDINGS)
+    return text.replace(old, new, 1) if old in text else text.rstrip("。") + "，确保取得实效。"
+
+
+def copy_template(
+    rng: random.Random, template: list[TemplateRow], *, place: str, province: bool, year: int, sentences
+) -> list[Row]:
+    """A ledger's rows: the template itself for the province, or a county's copy of it with its
+    own units, rows dropped and added, and some rows reworded."""
+    level = place[-1]
+    rows: list[Row] = []
+    for row in template:
+        if not province and rng.random() < 0.1:
+            continue
+        text = row.text if province or rng.random() > 0.2 else _reword(rng, row.text, level=level)
+        lead = " ".join(place + DEPARTMENTS[k][0 if province else 1] for k in dict.fromkeys(row.leads))
+        groups = GROUPS["province" if province else "county"]
+        responsible = groups[row.group % len(groups)].format(level=level)
+        deadline = row.deadline.format(y=year)
+        rows.append(Row(row.section, row.subsection, 0, text, lead, responsible, deadline))
+        if not province and rng.random() < 0.04:
+            own = rng.choice(sentences)
+            rows.append(replace(rows[-1], text=own, lead=place + rng.choice(DEPARTMENTS)[1]))
+    return [replace(row, number=k) for k, row in enumerate(rows, start=1)]
 
 
 HEADER = ["重点任务", "", "序号", "具体任务", "牵头单位", "责任单位", "完成时限"]
@@ -189,6 +248,55 @@ def write_pipe(path: Path, title: str, rows: list[Row]) -> None:
         lines += [f"{c} |" if c else "|" for c in cells[:3]]
         lines += [f"{c} |" if c else "|" for c in cells[3:]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_bar(path: Path, title: str, rows: list[Row]) -> None:
+    """Rows with their cells joined by `` | ``, as a web table arrives when a page is copied."""
+    lines = [title, " | ".join(h or "指标" for h in HEADER) + " |"]
+    lines += [" | ".join(cells) + " |" for cells in _printed(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def _chinese(k: int) -> str:
+    """1 → 一, 12 → 十二 (outline numbers of up to 99 items)."""
+    tens, units = divmod(k, 10)
+    return (
+        (CHINESE_NUMBERS[tens - 1] if tens > 1 else "")
+        + ("十" if tens else "")
+        + (CHINESE_NUMBERS[units - 1] if units else "")
+    )
+
+
+def write_prose(path: Path, title: str, rows: list[Row]) -> None:
+    """Key points in prose: 一、 sections, （一） sub-sections, numbered items with their units and
+    deadline in brackets after the text."""
+    lines = [title, ""]
+    section = subsection = None
+    sections = subsections = 0
+    for row in rows:
+        if row.section != section:
+            section, subsection, sections, subsections = row.section, None, sections + 1, 0
+            lines.append(f"{_chinese(sections)}、{_heading_words(row.section)}")
+        if row.subsection != subsection:
+            subsection, subsections = row.subsection, subsections + 1
+            lines.append(f"（{_chinese(subsections)}）{_heading_words(row.subsection)}")
+        units = [f"牵头单位：{'、'.join(row.lead.split())}"] if row.lead else []
+        units.append(f"责任单位：{row.responsible}")
+        if row.deadline:
+            units.append(f"完成时限：{row.deadline}")
+        lines.append(f"{row.number}.{row.text.rstrip('。')}。（{'；'.join(units)}）")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _heading_words(printed: str) -> str:
+    """A heading without the outline number it was printed with in the sample."""
+    from zwgk.ontology.builder import outline_number
+
+    numbered = outline_number(printed)
+    return numbered.rest.strip() if numbered is not None and numbered.rest.strip() else printed
 
 
 def write_docx(path: Path, title: str, rows: list[Row]) -> None:
@@ -252,39 +360,70 @@ def _merge_runs(rows: list[Row], merge) -> None:
 
 WRITERS = {
     "tsv": (".txt", write_tsv),
+    "bar": (".txt", write_bar),
     "pipe": (".txt", write_pipe),
+    "prose": (".txt", write_prose),
     "docx": (".docx", write_docx),
     "xlsx": (".xlsx", write_xlsx),
 }
 
 
-YEARS = (2020, 2021, 2022, 2023, 2024)
+LATEST_YEAR = 2024
 
 
-def _free_year(year: int, taken: set[int]) -> int:
-    """A place publishes one ledger a year, and the same place, year and title is the same ledger
-    to the loader (a later file replaces it): step to the nearest earlier year not yet used, so
-    that N files are N ledgers."""
-    while year in taken:
+@dataclass(frozen=True)
+class Planned:
+    """One ledger of the corpus: who publishes it, for which year, copying which template."""
+
+    province: str
+    place: str
+    year: int
+
+    @property
+    def is_province(self) -> bool:
+        return self.place == self.province
+
+
+def plan(n: int) -> list[Planned]:
+    """The corpus's ledgers in order: year by year back from ``LATEST_YEAR``, province by
+    province, the province's own ledger and then each of its counties' (2,838 a year)."""
+    out: list[Planned] = []
+    places = provinces()
+    year = LATEST_YEAR
+    while True:
+        for province, counties in places:
+            for place in (province, *counties):
+                if len(out) == n:
+                    return out
+                out.append(Planned(province=province, place=place, year=year))
         year -= 1
-    taken.add(year)
-    return year
 
 
-def generate(n: int, out: Path, *, seed: int = 0, layouts: tuple[str, ...] = LAYOUTS) -> list[Path]:
-    """Write ``n`` ledgers into ``out`` and return their paths."""
-    rng = random.Random(seed)
+def generate(n: int, out: Path, *, seed: int = 0, layouts: tuple[str, ...] = LAYOUTS, first: int = 0) -> list[Path]:
+    """Write the ledgers ``first`` … ``n - 1`` of the corpus into ``out`` and return their
+    paths. Each ledger has its own random stream, so that one more ledger (``first=n``, with
+    ``n + 1``) is the same file whatever came before it."""
     sentences, outline = _sentences(), _headings()
     out.mkdir(parents=True, exist_ok=True)
+    templates: dict[tuple[str, int], list[TemplateRow]] = {}
     paths = []
-    counties = _counties()
-    years: dict[str, set[int]] = {}
-    for index in range(n):
-        county = _place(rng, index, counties)
-        year = _free_year(rng.choice(YEARS), years.setdefault(county, set()))
-        issuer = f"{county}人民政府办公室"
-        title = f"{issuer}关于印发{county}{year}年政务公开工作任务分解表的通知"
-        rows = make_rows(rng, county=county, year=year, sentences=sentences, outline=outline)
+    for index, planned in enumerate(plan(n)):
+        if index < first:
+            continue
+        key = (planned.province, planned.year)
+        if key not in templates:
+            templates[key] = make_template(random.Random(f"{seed}-{key}"), sentences=sentences, outline=outline)
+        rows = copy_template(
+            random.Random(f"{seed}-{index}"),
+            templates[key],
+            place=planned.place,
+            province=planned.is_province,
+            year=planned.year,
+            sentences=sentences,
+        )
+        office = "人民政府办公厅" if planned.is_province else "人民政府办公室"
+        issuer = f"{planned.place}{office}"
+        title = f"{issuer}关于印发{planned.place}{planned.year}年政务公开工作任务分解表的通知"
         layout = layouts[index % len(layouts)]
         suffix, writer = WRITERS[layout]
         path = out / f"ledger-{index:05d}-{layout}{suffix}"

@@ -1,12 +1,15 @@
 """The national-scale benchmark: ``python bench/run.py`` (``make bench``).
 
-For each corpus size N (30, 300, 3000 ledgers by default) it generates the ledgers, loads them
-into a fresh store in a separate process (wall time and the peak memory of that process and its
-workers together), validates the whole store with zwgk's SPARQL engine, times each saved query
-(median of repeated runs) and the export; for N ≤ 300 it runs what a user would otherwise write —
-pyshacl (and pyshacl-turbo) over the whole graph in rdflib, the saved queries on rdflib's engine
-over the same triples — checks that the validation results are the same, prints a table with the
-ratios and writes ``bench/results.json``. Results are measurements, never asserted in tests."""
+For each corpus size N (30, 300, 3000 ledgers by default) it generates the ledgers (counties
+copying their province's template, ``generate.py``), loads them into a fresh store in a separate
+process (wall time and the peak memory of that process and its workers together), validates the
+whole store with zwgk's SPARQL engine, times each saved query (median of repeated runs) and the
+export, runs ``align`` in a child process (wall time, peak memory), times the saved queries that
+read alignments on the aligned store, loads one more ledger into it, and measures the store's
+size on disk; for N ≤ 300 it runs what a user would otherwise write — pyshacl (and
+pyshacl-turbo) over the whole graph in rdflib, the saved queries on rdflib's engine over the
+same triples — checks that the validation results are the same, prints a table with the ratios
+and writes ``bench/results.json``. Results are measurements, never asserted in tests."""
 
 from __future__ import annotations
 
@@ -42,6 +45,19 @@ with LedgerStore.open(sys.argv[1]) as store:
 print(len(report.summaries), len(report.skipped))
 """
 
+_ALIGN_SCRIPT = """
+import sys
+from zwgk.compare.align import align_store
+from zwgk.store import LedgerStore
+with LedgerStore.open(sys.argv[1]) as store:
+    report = align_store(store)
+print(len(report.alignments), report.tasks)
+"""
+"""The library's align entry point, as ``zwgk align`` calls it: whatever alignment the checkout has."""
+
+ALIGN_TIMEOUT = 900.0
+"""Seconds ``align`` may run before it is stopped and recorded as timed out."""
+
 
 def _tree_rss_kib(root: int) -> int:
     """Resident memory of a process and all its descendants (KiB), read from /proc."""
@@ -70,33 +86,41 @@ def _tree_rss_kib(root: int) -> int:
     return total
 
 
-def measure_load(store_dir: Path, corpus: Path) -> tuple[float, float, str]:
-    """Load a corpus in a child process: (seconds, peak MiB of the process tree, its output)."""
+def measure_child(script: str, *args: str, timeout: float | None = None) -> tuple[float, float, str, bool]:
+    """Run a zwgk step in a child process: (seconds, peak MiB of the process tree, its output,
+    whether it was stopped after ``timeout`` seconds)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-c", _LOAD_SCRIPT, str(store_dir), str(corpus)],
+        [sys.executable, "-c", script, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     peak = 0
+    stopped = False
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kib(proc.pid))
+        if timeout is not None and time.perf_counter() - start > timeout:
+            proc.kill()
+            stopped = True
+            break
         time.sleep(0.05)
-    elapsed = time.perf_counter() - start
     out, err = proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"load failed ({proc.returncode}): {err[-2000:]}")
-    return elapsed, peak / 1024, out.strip()
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0 and not stopped:
+        raise RuntimeError(f"child failed ({proc.returncode}): {err[-2000:]}")
+    return elapsed, peak / 1024, out.strip(), stopped
 
 
-def _median_time(fn, *, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def measure_load(store_dir: Path, corpus: Path) -> tuple[float, float, str]:
+    """Load a corpus in a child process: (seconds, peak MiB of the process tree, its output)."""
+    elapsed, peak, out, _ = measure_child(_LOAD_SCRIPT, str(store_dir), str(corpus))
+    return elapsed, peak, out
+
+
+def store_mib(store_dir: Path) -> float:
+    """The store's size on disk: every file under its folder."""
+    return sum(path.stat().st_size for path in store_dir.rglob("*") if path.is_file()) / 2**20
 
 
 def _reference_time(fn, *, repeat: int, timeout: float) -> tuple[float, bool]:
@@ -130,9 +154,10 @@ def _reference_time(fn, *, repeat: int, timeout: float) -> tuple[float, bool]:
     return statistics.median(times), False
 
 
-TYPICAL = {"keyword": "政策解读", "unit": "财政局", "before": "2021-01-01"}
+TYPICAL = {"keyword": "政策解读", "unit": "财政局", "before": "2024-07-01", "province": "北京市"}
 """What an analyst types for a required parameter that is not a ledger id: a genre phrase, a
-common unit name, a date at the turn of a year."""
+common unit name, the middle of the corpus's latest year, the province every corpus size begins
+with (bench/generate.py)."""
 
 
 def query_values(store) -> dict[str, dict[str, str]]:
@@ -185,8 +210,21 @@ def _reference_keys(results) -> set[tuple]:
     return {(str(r.focus), r.path, r.component, r.severity, r.shape) for r in results}
 
 
+ALIGNED_QUERIES = ("aligned-tasks",)
+"""Saved queries that read alignments: timed on the store once ``align`` has run."""
+
+
 def run_size(
-    n: int, *, work: Path, repeat: int, reference_max: int, log, reference_timeout: float = REFERENCE_TIMEOUT
+    n: int,
+    *,
+    work: Path,
+    repeat: int,
+    reference_max: int,
+    log,
+    reference_timeout: float = REFERENCE_TIMEOUT,
+    align_timeout: float = ALIGN_TIMEOUT,
+    reuse_corpus: bool = False,
+    export: bool = True,
 ) -> dict:
     if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
@@ -194,21 +232,26 @@ def run_size(
 
     from zwgk.export.graphs import export_store
     from zwgk.queries.saved import catalogue
-    from zwgk.queries.saved import run as sparql_run
     from zwgk.shapes.compiled import validate_ledger_store
     from zwgk.store.embedded import LedgerStore
 
     # rdflib's SPARQL engine calls its own deprecated Dataset API on every query
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\..*")
-    corpus, store_dir = work / f"ledgers-{n}", work / f"store-{n}"
-    shutil.rmtree(corpus, ignore_errors=True)
-    shutil.rmtree(store_dir, ignore_errors=True)
-    log(f"N={n}: generating")
-    generate(n, corpus, seed=0)
+    corpus, store_dir, extra = work / f"ledgers-{n}", work / f"store-{n}", work / f"one-more-{n}"
+    reused = reuse_corpus and corpus.is_dir() and len(list(corpus.iterdir())) == n
+    for folder in (store_dir, extra) if reused else (corpus, store_dir, extra):
+        shutil.rmtree(folder, ignore_errors=True)
+    log(f"N={n}: " + ("reusing the corpus in " + str(corpus) if reused else "generating"))
+    if not reused:
+        generate(n, corpus, seed=0)
     log(f"N={n}: loading")
     load_s, peak_mib, loaded = measure_load(store_dir, corpus)
     run: dict = {"n": n, "load_s": round(load_s, 3), "load_peak_mib": round(peak_mib, 1)}
+    # The machine may be shared: its load average at the start and the end of the run says how
+    # much of it the figures had (2 cores: 2.0 is a full machine).
+    run["load_average"] = [round(os.getloadavg()[1], 2)]
     log(f"N={n}: loaded ({loaded}) in {load_s:.1f} s, peak {peak_mib:.0f} MiB")
+    queries: dict = {}
     with LedgerStore.open(store_dir, read_only=True) as store:
         graphs = [info.graph for info in store.ledgers()]
         # zwgk is measured first, in a process as a user has it: holding rdflib's copy of the
@@ -217,30 +260,30 @@ def run_size(
         start = time.perf_counter()
         report = validate_ledger_store(store)
         run["validate_s"] = round(time.perf_counter() - start, 3)
+        run["validate_compiled_shapes"] = len(report.compiled_shapes)
         log(f"N={n}: validated in {run['validate_s']} s ({len(report.results)} results)")
         values = query_values(store)
-        queries: dict = {}
         for saved in catalogue():
-            given = values[saved.name]
-            entry = {
-                "median_s": round(
-                    _median_time(
-                        lambda saved=saved, given=given: sparql_run(store, saved, values=given), repeat=repeat
-                    ),
-                    4,
-                )
-            }
-            entry["rows"] = len(sparql_run(store, saved, values=given).values())
-            if given:
-                entry["parameters"] = given
-            queries[saved.name] = entry
-            log(f"N={n}: query {saved.name} {entry}")
+            if saved.name not in ALIGNED_QUERIES:
+                queries[saved.name] = _time_query(store, saved, values[saved.name], repeat=repeat, n=n, log=log)
         run["queries"] = queries
-        start = time.perf_counter()
-        data = export_store(store, format="trig")
-        run["export_s"] = round(time.perf_counter() - start, 3)
-        log(f"N={n}: exported {len(data) >> 20} MiB in {run['export_s']} s")
-        del data
+        if export:
+            start = time.perf_counter()
+            data = export_store(store, format="trig")
+            run["export_s"] = round(time.perf_counter() - start, 3)
+            log(f"N={n}: exported {len(data) >> 20} MiB in {run['export_s']} s")
+            del data
+    # The writer runs in a child process while this one holds no store open.
+    align_s, align_peak, aligned, stopped = measure_child(_ALIGN_SCRIPT, str(store_dir), timeout=align_timeout)
+    run["align_s"], run["align_peak_mib"] = round(align_s, 3), round(align_peak, 1)
+    if stopped:
+        run["align_timed_out"] = True
+    log(f"N={n}: aligned ({aligned or 'stopped'}) in {align_s:.1f} s, peak {align_peak:.0f} MiB")
+    with LedgerStore.open(store_dir, read_only=True) as store:
+        for saved in catalogue():
+            if saved.name in ALIGNED_QUERIES:
+                queries[saved.name] = _time_query(store, saved, values[saved.name], repeat=repeat, n=n, log=log)
+        run["queries"] = dict(sorted(queries.items()))
         if n <= reference_max:
             _reference_runs(
                 run,
@@ -252,8 +295,93 @@ def run_size(
                 timeout=reference_timeout,
                 log=log,
             )
-    shutil.rmtree(corpus, ignore_errors=True)
+    (one,) = generate(n + 1, extra, seed=0, first=n)
+    one_s, _, one_out, _ = measure_child(_LOAD_SCRIPT, str(store_dir), str(one))
+    run["one_more_load_s"] = round(one_s, 3)
+    log(f"N={n}: one more ledger ({one_out}) loaded into the aligned store in {one_s:.1f} s")
+    run["store_mib"] = round(store_mib(store_dir), 1)
+    run["pages"] = time_pages(store_dir, values=values, repeat=repeat, log=lambda m: log(f"N={n}: {m}"))
+    run["load_average"].append(round(os.getloadavg()[1], 2))
+    log(f"N={n}: store {run['store_mib']:.0f} MiB on disk")
+    for folder in (extra,) if reuse_corpus else (corpus, extra):
+        shutil.rmtree(folder, ignore_errors=True)
     return run
+
+
+PAGE_QUERIES = ("indicator-tree", "unit-tasks")
+"""The saved queries whose pages (the form, run with its parameter, and the result table) are
+timed: one ledger's outline (a lookup by ledger id) and a unit's tasks across the country (a
+national search); a page costs its query's time and the rendering of at most 1,000 rows."""
+
+
+def time_pages(store_dir: Path, *, values: dict[str, dict[str, str]], repeat: int, log) -> dict[str, float]:
+    """Median seconds of the web application's three main pages as an analyst opens them: the
+    ledgers table, the largest ledger's page, and saved queries' pages run with a parameter.
+    ``zwgk serve`` runs as a user starts it, on a free loopback port, and each page is fetched
+    whole over HTTP once it has answered a first time (its start-up is not a page's cost)."""
+    from urllib.parse import quote, urlencode
+    from urllib.request import urlopen
+
+    from zwgk.serve.web import free_port
+
+    port = free_port()
+    command = [sys.executable, "-m", "zwgk.cli", "--store", str(store_dir), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                with urlopen(base + "/ledgers", timeout=60) as answer:
+                    answer.read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("zwgk serve did not start") from None
+                time.sleep(0.5)
+        ledger = values["indicator-tree"]["ledger"]
+        pages = {"/ledgers": "/ledgers", "/ledgers/ID": f"/ledgers/{quote(ledger)}"}
+        for name in PAGE_QUERIES:
+            pages[f"/queries/{name}"] = f"/queries/{name}?" + urlencode(values[name])
+        timed: dict[str, float] = {}
+        for label, path in pages.items():
+            seconds = []
+            for _ in range(max(repeat, 1) + 1):
+                start = time.perf_counter()
+                with urlopen(base + path, timeout=120) as answer:
+                    answer.read()
+                seconds.append(time.perf_counter() - start)
+            timed[label] = round(statistics.median(seconds[1:]), 4)
+            log(f"page {label} {timed[label]} s")
+        return timed
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+SLOW_QUERY = 10.0
+"""A saved query whose run takes longer than this many seconds is not run again: its median is
+of the runs made (a national-scale query that takes minutes would otherwise hold the run up)."""
+
+
+def _time_query(store, saved, given: dict[str, str], *, repeat: int, n: int, log) -> dict:
+    """A saved query's median time over up to ``repeat`` runs, its row count and the values given."""
+    from zwgk.queries.saved import run as sparql_run
+
+    times, rows = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        rows = len(sparql_run(store, saved, values=given).values())
+        times.append(time.perf_counter() - start)
+        if times[-1] > SLOW_QUERY:
+            break
+    entry: dict = {"median_s": round(statistics.median(times), 4), "rows": rows}
+    if len(times) < repeat:
+        entry["runs"] = len(times)
+    if given:
+        entry["parameters"] = given
+    log(f"N={n}: query {saved.name} {entry}")
+    return entry
 
 
 def _reference_runs(
@@ -287,7 +415,8 @@ def _reference_runs(
     except Exception as exc:  # an optional third engine: record why it did not run
         run["validate_pyshacl_turbo_error"] = f"{type(exc).__name__}: {exc}"[:300]
     del whole
-    dataset = _rdflib_dataset(store.raw, [ONTOLOGY_GRAPH] + graphs)
+    # Every graph the saved queries read: ledgers, ontology, rollups, alignments.
+    dataset = _rdflib_dataset(store.raw, store.graph_names())
     for saved in catalogue():
         entry = run["queries"][saved.name]
         text = bind(saved, values[saved.name]).inline()
@@ -339,7 +468,23 @@ def _ratio(slow, fast, *, at_least: bool = False) -> str:
 
 
 def table(results: dict) -> str:
-    rows = [["N", "load s", "peak MiB", "validate s", "pyshacl s", "ratio", "turbo s", "same", "export s"]]
+    rows = [
+        [
+            "N",
+            "load s",
+            "peak MiB",
+            "validate s",
+            "pyshacl s",
+            "ratio",
+            "turbo s",
+            "same",
+            "export s",
+            "align s",
+            "align MiB",
+            "+1 load s",
+            "store MiB",
+        ]
+    ]
     for run in results["runs"]:
         rows.append(
             [
@@ -351,7 +496,11 @@ def table(results: dict) -> str:
                 _ratio(run.get("validate_pyshacl_s"), run["validate_s"]),
                 "error" if "validate_pyshacl_turbo_error" in run else str(run.get("validate_pyshacl_turbo_s", "")),
                 str(run.get("validate_same_results", "")),
-                f"{run['export_s']:.1f}",
+                f"{run['export_s']:.1f}" if "export_s" in run else "",
+                (">" if run.get("align_timed_out") else "") + f"{run.get('align_s', 0):.1f}",
+                f"{run.get('align_peak_mib', 0):.0f}",
+                f"{run.get('one_more_load_s', 0):.1f}",
+                f"{run.get('store_mib', 0):.0f}",
             ]
         )
     lines = _format(rows)
@@ -384,6 +533,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="Scratch folder (default: a temporary one).")
     parser.add_argument("--repeat", type=int, default=5, help="Runs per saved query (median).")
     parser.add_argument("--reference-max", type=int, default=REFERENCE_MAX)
+    parser.add_argument("--no-export", action="store_true", help="Do not time the TriG export.")
+    parser.add_argument(
+        "--reuse-corpus",
+        action="store_true",
+        help="Keep each corpus in --work and use it again when it holds N files (generation is not timed).",
+    )
+    parser.add_argument(
+        "--align-timeout", type=float, default=ALIGN_TIMEOUT, help="Seconds align may run before it is stopped."
+    )
     parser.add_argument(
         "--reference-timeout",
         type=float,
@@ -408,6 +566,9 @@ def main(argv: list[str] | None = None) -> int:
                     reference_max=args.reference_max,
                     log=log,
                     reference_timeout=args.reference_timeout,
+                    align_timeout=args.align_timeout,
+                    reuse_corpus=args.reuse_corpus,
+                    export=not args.no_export,
                 )
             )
             args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -3,7 +3,8 @@
 An export writes every named graph of the store — each ledger's, the alignments that
 ``zwgk align`` keeps (``…/id/graph/alignments``), the ontology, and any other graph a user put
 there — and the default graph when it holds anything, so that an N-Quads or TriG export holds
-every quad of the store. ``graphs`` (``--graph``) names graphs by IRI, by ledger id, or as
+every quad of the store's data. The rollups graph (``queries/rollups.py``) is left out unless
+named: it is zwgk's cache of national tables, recomputed from the ledgers, not data to publish. ``graphs`` (``--graph``) names graphs by IRI, by ledger id, or as
 ``alignments`` / ``ontology``; ``ledger_ids`` (``--ledger``) names ledgers, and alone it brings
 the ontology with them as before.
 
@@ -32,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 from ..errors import StoreError, ZwgkError
 from ..ontology.iris import ID, ONTOLOGY_GRAPH, ZW
+from ..queries.rollups import ROLLUPS_GRAPH
 from ..queries.saved import internal
 from .describe import DEFAULT_LICENSE, GRAPH_BASE, Counts, GraphCount, describe, namespace, turtle
 
@@ -94,14 +96,14 @@ class ExportSummary:
 
 def select_graphs(store: Store, *, ledger_ids: list[str] | None = None, graphs: list[str] | None = None) -> list[str]:
     """The graphs an export writes, in order: the ontology, the ledgers (by id), then the other
-    graphs (alignments…) and the default graph when it holds anything. With ``ledger_ids`` or
+    graphs (alignments…; not the rollups, a cache) and the default graph when it holds anything. With ``ledger_ids`` or
     ``graphs``, only those (and, for ``ledger_ids`` alone, the ontology)."""
     names = store.graph_names()
     present = set(names)
     if not ledger_ids and not graphs:
         ledger_graphs = [info.graph for info in store.ledgers() if info.graph in present]
         first = ([ONTOLOGY_GRAPH] if ONTOLOGY_GRAPH in present else []) + ledger_graphs
-        chosen = first + sorted(present - set(first))
+        chosen = first + sorted(present - set(first) - {ROLLUPS_GRAPH})
         if _has_default_graph(store):
             chosen.append(DEFAULT_GRAPH)
         return chosen

@@ -23,6 +23,7 @@ limits before a reader hands it to python-docx, openpyxl or lxml.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -158,16 +159,32 @@ class Reading:
 
 def readings(source: Source) -> list[Reading]:
     """Every reading of the file by a reader whose conventions it shows, most plausible first."""
+    out: list[Reading] = []
+
+    def keep(reading: Reading) -> bool:
+        out.append(reading)
+        return True
+
+    _compare(source, keep=keep)
+    # Sorted stably: among equally plausible readings the registry's order decides.
+    return sorted(out, key=lambda reading: reading.plausibility, reverse=True)
+
+
+def _compare(source: Source, *, keep: Callable[[Reading], bool]) -> Reading | None:
+    """Read the file with every reader whose conventions it shows, in the registry's order, and
+    offer each reading to ``keep`` (which says whether it keeps it); the first reading kept
+    gets the warnings of the readers that failed. Nothing is held here between two readings,
+    so that ``_best`` keeps one record of a big file at a time, not one per reader."""
     from .score import plausibility
 
     layouts = [get_layout(name) for name in layout_names()]
     binary = any(source.data.startswith(m) for layout in layouts for m in layout.magic)
     if not binary:
         _refuse_early(source)
-    out: list[tuple[float, int, Reading]] = []
     failed: list[LedgerWarning] = []
     refusals: list[InputError] = []
-    for order, layout in enumerate(layouts):
+    best: Reading | None = None
+    for layout in layouts:
         if binary != any(source.data.startswith(m) for m in layout.magic):
             continue
         try:
@@ -194,15 +211,18 @@ def readings(source: Source) -> list[Reading]:
                 layout.whole_rows or (layout.delimiter and _whole_rows(source, record, layout.delimiter))
             ):
                 value += WHOLE_ROWS
-        out.append((value, -order, Reading(layout=layout, record=record, plausibility=value)))
-    ranked = [reading for _, _, reading in sorted(out, key=lambda item: item[:2], reverse=True)]
-    if binary and not ranked and refusals:
+        reading = Reading(layout=layout, record=record, plausibility=value)
+        del record
+        if keep(reading) and (best is None or value > best.plausibility):
+            best = reading
+        del reading
+    if binary and best is None and refusals:
         # A binary format's reader says best why the file cannot be read (a scanned or
         # password-protected PDF, a damaged workbook): its message, not a generic one.
         raise refusals[0]
-    if ranked and failed:
-        ranked[0].record.warnings.extend(failed)
-    return ranked
+    if best is not None and failed:
+        best.record.warnings.extend(failed)
+    return best
 
 
 def _failed(layout: Layout, exc: Exception) -> LedgerWarning:
@@ -259,8 +279,18 @@ def _mark_cut_row(source: Source, record: LedgerRecord, delimiter: str) -> None:
 
 
 def _best(source: Source) -> Reading:
-    found = readings(source)
-    if not found or found[0].plausibility < MIN_PLAUSIBILITY:
+    """The most plausible reading (the first in the registry's order among equals), each other
+    reading dropped as soon as a more plausible one is made or it is found less plausible."""
+    best: list[Reading] = []
+
+    def keep(reading: Reading) -> bool:
+        if best and reading.plausibility <= best[0].plausibility:
+            return False
+        best[:] = [reading]
+        return True
+
+    found = _compare(source, keep=keep)
+    if found is None or found.plausibility < MIN_PLAUSIBILITY:
         what = "a ZIP container that is neither .docx nor .xlsx" if source.is_zip() else _describe(source)
         raise InputError(
             f"no ledger found: {what}",
@@ -270,7 +300,7 @@ def _best(source: Source) -> Reading:
             "or key points numbered 一、（一）",
             message_zh="未找到台账：既没有带表头的任务表，也没有编号的工作要点",
         )
-    return found[0]
+    return found
 
 
 def _describe(source: Source) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..analysis.normalise import strip_invisible
@@ -73,16 +74,40 @@ def _merges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, 
     return out
 
 
+def _present_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """(row number, values) of the rows the sheet's XML holds, as openpyxl's read-only
+    ``iter_rows`` gives them but without the empty rows it makes up for the gaps: one stray cell
+    at row 1,048,576 would have it yield a million empty rows. A row that comes after a later
+    one is dropped, as ``iter_rows`` drops it. openpyxl's own parser, through the read-only
+    sheet's private parts (openpyxl 3.1)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    following = 1
+    with sheet._get_source() as source:  # type: ignore[attr-defined]  # private, not in the stubs
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,  # type: ignore[attr-defined]
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,  # type: ignore[attr-defined]
+            timedelta_formats=book._timedelta_formats,  # type: ignore[attr-defined]
+        )
+        for index, cells in parser.parse():
+            if index < following:
+                continue
+            following = index + 1
+            yield index, sheet._get_row(cells, 1, None, True)  # type: ignore[attr-defined]
+
+
 def _sheet_rows(
     sheet: ReadOnlyWorksheet, merges: list[tuple[int, int, int, int]], *, tally: limits.Tally
 ) -> list[tuple[int, list[str | None]]]:
     """The (row number, cells) of a sheet: the cells it holds, ``None`` where a merged range
     covers a position, an empty row between two runs of rows (a break)."""
     width = limits.MAX_COLUMNS
-    sheet.reset_dimensions()  # the cells present, not the declared dimension
     held: dict[int, list[str | None]] = {}
-    # The stubs alias ReadOnlyWorksheet.iter_rows to Worksheet.iter_rows, whose self is a Worksheet.
-    for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[misc]
+    for index, values in _present_rows(sheet):
         if len(values) > width and any(v not in (None, "") for v in values[width:]):
             tally.far_cell(line=index)
         cells: list[str | None] = [_text(v) for v in values[:width]]

@@ -3,12 +3,19 @@ all in the ledger's own named graph (docs/architecture.md shows the shape).
 
 It builds pyoxigraph terms directly, without rdflib, because loading is the hot path of a
 province-wide corpus; and every node has an IRI (no blank nodes) so that reloading a ledger
-yields exactly the same triples."""
+yields exactly the same triples.
+
+A ledger is built a task at a time (``stream_ledger``): only the quads that another task can
+meet again (agencies, indicators, places, the ledger's own) are remembered to be written once;
+a task's own quads are forgotten once written, so that a 200,000-task sheet is never one list of
+millions of quads (``zwgk.pipeline.prepare`` packs the chunks as they come)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -126,6 +133,10 @@ class BuiltLedger:
     agencies: int
 
 
+MEMO = 4096
+"""Texts whose analysis (units, topics, requirements, deadlines) one ledger's builder remembers."""
+
+
 def ledger_id(record: LedgerRecord) -> str:
     document = record.doc_number or record.title or record.source_file
     return iris.ledger_id(jurisdiction=record.jurisdiction, year=record.year, document=document)
@@ -137,7 +148,21 @@ class _Builder:
         self.lid = ledger_id(record)
         self.graph = NamedNode(iris.graph(self.lid))
         self.quads: dict[Quad, None] = {}
-        """Insertion-ordered and duplicate-free: a term met twice is written once."""
+        """The quads not yet handed out (``chunks``), insertion-ordered and duplicate-free."""
+        self.shared: set[Quad] = set()
+        """Every quad handed out that another task can meet again (an agency's, an
+        indicator's, a place's, the ledger's): a term met twice is written once. A task's own
+        quads (``scope``) cannot recur and are not remembered."""
+        self.scope: str | None = None
+        """The IRI of the task being built: quads about it or under it are its own."""
+        # A ledger repeats itself: one unit cell (县财政局、县民政局) in hundreds of rows, one
+        # task for every township. What the analysis makes of a text is asked once per text;
+        # the caches are bounded, so that a ledger of distinct texts costs no more.
+        self.units = lru_cache(maxsize=MEMO)(split_units)
+        self.topics = lru_cache(maxsize=MEMO)(classify_topics)
+        self.requirements = lru_cache(maxsize=MEMO)(find_requirements)
+        self.deadline = lru_cache(maxsize=MEMO)(parse_deadline)
+        self.deadlines_in = lru_cache(maxsize=MEMO)(find_deadlines)
         self.indicators: set[str] = set()
         self.depth = 0
         self.stats = _Stats()
@@ -153,7 +178,21 @@ class _Builder:
         self.jurisdiction_iri = self._jurisdiction(place) if place else None
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.quads[Quad(s, p, o, self.graph)] = None
+        quad = Quad(s, p, o, self.graph)
+        scope = self.scope
+        if scope is not None and (
+            s.value == scope or s.value.startswith(scope + "/") or (isinstance(o, NamedNode) and o.value == scope)
+        ):
+            self.quads[quad] = None
+        elif quad not in self.shared:
+            self.shared.add(quad)
+            self.quads[quad] = None
+
+    def _handed(self) -> list[Quad]:
+        """The quads added since the last call, in the order they were first added."""
+        out = list(self.quads)
+        self.quads.clear()
+        return out
 
     def _jurisdiction(self, place: JurisdictionInfo) -> NamedNode:
         parent = self._jurisdiction(place.parent) if place.parent is not None else None
@@ -214,6 +253,20 @@ class _Builder:
         return node if label != name and label.startswith(name) else None
 
     def build(self) -> BuiltLedger:
+        quads = [quad for chunk in self.chunks() for quad in chunk]
+        return BuiltLedger(
+            id=self.lid,
+            iri=iris.ledger(self.lid),
+            graph=self.graph.value,
+            quads=quads,
+            tasks=len(self.record.tasks),
+            indicators=len(self.indicators),
+            agencies=len(self.agency_facets),
+        )
+
+    def chunks(self) -> Iterator[list[Quad]]:
+        """The ledger's quads, each once, in small lists: the ledger's own first, then each
+        task's, then the levels and statistics that need every task."""
         record = self.record
         ledger = NamedNode(iris.ledger(self.lid))
         self.add(ledger, RDF_TYPE, zw("Ledger"))
@@ -243,19 +296,15 @@ class _Builder:
         self.add(scheme, RDF_TYPE, _n(SKOS, "ConceptScheme"))
         self.add(scheme, _n(SKOS, "prefLabel"), zh(f"{record.title or record.source_file} 指标体系"))
         keys = iris.task_keys([(task.indicators, task.text, task.number) for task in record.tasks])
+        yield self._handed()
         for position, (task, key) in enumerate(zip(record.tasks, keys, strict=True), start=1):
+            self.scope = iris.task(self.lid, key)
             self.task(ledger, scheme, position, task, key=key)
+            self.scope = None
+            yield self._handed()
         self.levels(scheme)
         self.statistics(ledger)
-        return BuiltLedger(
-            id=self.lid,
-            iri=ledger.value,
-            graph=self.graph.value,
-            quads=list(self.quads),
-            tasks=len(record.tasks),
-            indicators=len(self.indicators),
-            agencies=len(self.agency_facets),
-        )
+        yield self._handed()
 
     def statistics(self, ledger: NamedNode) -> None:
         """The ledger's counts and tallies (docs/ontology.md, "Statistics"): what analysts sum
@@ -373,8 +422,8 @@ class _Builder:
     def deadlines(self, task: TaskRecord, base: str) -> list[tuple[NamedNode, DeadlineInfo, bool]]:
         year = self.record.year
         if task.deadline:
-            return [(NamedNode(f"{base}/deadline"), parse_deadline(task.deadline, year=year), False)]
-        found = find_deadlines(task.text, year=year)
+            return [(NamedNode(f"{base}/deadline"), self.deadline(task.deadline, year=year), False)]
+        found = self.deadlines_in(task.text, year=year)
         return [(NamedNode(f"{base}/deadline/{k}"), info, True) for k, info in enumerate(found, start=1)]
 
     def task(self, ledger: NamedNode, scheme: NamedNode, position: int, task: TaskRecord, *, key: str) -> None:
@@ -397,7 +446,7 @@ class _Builder:
             self.add(node, zw("indicator"), indicator)
             stats.with_indicator += 1
         tops: set[str] = set()
-        for hit in classify_topics(task.text, indicators=task.indicators):
+        for hit in self.topics(task.text, indicators=task.indicators):
             self.add(node, zw("topic"), NamedNode(hit.topic))
             self.add(node, zw("topicRule"), Literal(hit.rule))
             tops.update(top_concepts().get(hit.topic, (hit.topic,)))
@@ -426,7 +475,7 @@ class _Builder:
             if task.deadline_inherited and not in_text:
                 self.add(dnode, zw("inherited"), typed("true", "boolean"))
         requirements = []
-        for k, req in enumerate(find_requirements(task.text), start=1):
+        for k, req in enumerate(self.requirements(task.text), start=1):
             rnode = NamedNode(f"{base}/requirement/{k}")
             requirements.append(rnode)
             self.add(node, zw("requirement"), rnode)
@@ -441,7 +490,7 @@ class _Builder:
         borne: dict[str, bool] = {}
         """Agency IRI → whether it leads this task."""
         for cell in task.units:
-            for mention in split_units(cell.text, role=cell.role):
+            for mention in self.units(cell.text, role=cell.role):
                 agency = self.agency(mention.name, is_group=mention.is_group, printed=mention.raw)
                 borne[agency.value] = borne.get(agency.value, False) or mention.role is Role.LEAD
                 self.add(node, zw(ROLE_PROPERTY[mention.role]), agency)
@@ -469,6 +518,38 @@ class _Builder:
 def build_ledger(record: LedgerRecord) -> BuiltLedger:
     """The ledger's quads with its identifiers and counts."""
     return _Builder(record).build()
+
+
+class StreamedLedger:
+    """A ledger built a task at a time: ``chunks()`` yields its quads in small lists, each quad
+    once and in the order ``build_ledger`` gives them, so that the caller can write them out as
+    they come; the counts are known once the chunks are exhausted."""
+
+    def __init__(self, record: LedgerRecord) -> None:
+        self._builder = _Builder(record)
+        self.id = self._builder.lid
+        self.iri = iris.ledger(self.id)
+        self.graph = self._builder.graph.value
+
+    def chunks(self) -> Iterator[list[Quad]]:
+        return self._builder.chunks()
+
+    @property
+    def tasks(self) -> int:
+        return len(self._builder.record.tasks)
+
+    @property
+    def indicators(self) -> int:
+        return len(self._builder.indicators)
+
+    @property
+    def agencies(self) -> int:
+        return len(self._builder.agency_facets)
+
+
+def stream_ledger(record: LedgerRecord) -> StreamedLedger:
+    """The ledger's quads a task at a time (``StreamedLedger``), for writers of big ledgers."""
+    return StreamedLedger(record)
 
 
 def ledger_quads(record: LedgerRecord) -> list[Quad]:

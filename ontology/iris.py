@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 
 ZW = "https://w3id.org/zwgk/ontology#"
 ONTOLOGY_GRAPH = "https://w3id.org/zwgk/ontology"
@@ -43,7 +44,7 @@ def task_keys(tasks: list[tuple[tuple[str, ...], str, str | None]]) -> list[str]
     their printed number, or else by their order among those twins."""
     keys = [digest(*path, _norm(text)) for path, text, _ in tasks]
     seen: dict[str, int] = {}
-    twins = {k for k in keys if keys.count(k) > 1}
+    twins = {k for k, n in Counter(keys).items() if n > 1}
     out = []
     for key, (_, _, number) in zip(keys, tasks, strict=True):
         if key not in twins:
@@ -51,7 +52,7 @@ def task_keys(tasks: list[tuple[tuple[str, ...], str, str | None]]) -> list[str]
             continue
         seen[key] = seen.get(key, 0) + 1
         out.append(f"{key}-{_norm(number)}" if number else f"{key}-{seen[key]}")
-    counts = {k: out.count(k) for k in out}
+    counts = Counter(out)
     # twins that also print one number (a document that repeats a row whole) fall back to order
     return [k if counts[k] == 1 else f"{k}-{i}" for i, k in enumerate(out, start=1)]
 

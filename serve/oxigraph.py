@@ -1,9 +1,10 @@
-"""``zwgk serve``: the store, read-only, behind the real Oxigraph server.
+"""The real Oxigraph server on the store, read-only, under zwgk's lock: the SPARQL endpoint of
+``zwgk serve``, which runs it as a child process on a loopback port behind ``proxy.py``.
 
 The ``oxigraph`` package ships the same engine as pyoxigraph as a server: the SPARQL 1.1
 Protocol at ``/query``, a query web page (YASGUI) at ``/``, the Graph Store Protocol at
-``/store``. Serving through it rather than through a Python HTTP server gives analysts' tools
-and browsers a complete, standard endpoint at no cost to maintain. The server reads every named
+``/store``. Serving through it rather than through a Python SPARQL implementation gives
+analysts' tools a complete, standard endpoint at no cost to maintain. The server reads every named
 graph as the default graph (``--union-default-graph``) so that the saved queries run there
 unchanged. zwgk's lock is held while it runs, so a load cannot change the store under it, and a
 store being written cannot be served."""
@@ -20,9 +21,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
+from typing import IO
 
 from ..errors import StoreError
+from ..processes import die_with_parent
 
 STARTUP_TIMEOUT = 20.0
 DEFAULT_TIMEOUT = 60.0
@@ -54,6 +56,8 @@ class Server:
     host: str
     port: int
     _release: Callable[[], None] | None = None
+    command: tuple[str, ...] = ()
+    """The command line the server was started with (``restart`` runs it again)."""
 
     @property
     def url(self) -> str:
@@ -75,6 +79,20 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self._unlock()
+
+    def restart(self) -> None:
+        """Kill the server and start it again on the same port, keeping zwgk's lock. This is
+        how a query that Oxigraph does not stop at its own time limit (a cartesian product
+        that never reads from the store) gives its core back: the process is the only thing
+        that can be stopped."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            self.command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=die_with_parent
+        )
+        _wait_until_ready(self, log)
 
     def _unlock(self) -> None:
         release, self._release = self._release, None
@@ -130,11 +148,21 @@ def start(
         if timeout:
             command += ["--timeout-s", str(max(1, math.ceil(timeout)))]
         log = tempfile.TemporaryFile()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-        server = Server(process=process, location=path, host=host, port=port, _release=release)
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=die_with_parent
+        )
+        server = Server(process=process, location=path, host=host, port=port, _release=release, command=tuple(command))
     except BaseException:
         release()
         raise
+    _wait_until_ready(server, log)
+    return server
+
+
+def _wait_until_ready(server: Server, log: IO[bytes]) -> None:
+    """Return once the server answers HTTP; stop it and raise ``StoreError`` when it exits or
+    does not answer within ``STARTUP_TIMEOUT``."""
+    process, path, host, port = server.process, server.location, server.host, server.port
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while True:
         if process.poll() is not None:
@@ -147,7 +175,7 @@ def start(
             )
         if _answers(host, port):
             log.close()
-            return server
+            return
         if time.monotonic() > deadline:
             server.stop()
             raise StoreError(
@@ -180,36 +208,6 @@ def _answers(host: str, port: int) -> bool:
         return False
     finally:
         connection.close()
-
-
-def serve(
-    location: str | os.PathLike[str] | None = None,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 7878,
-    writable: bool = False,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    on_ready: Callable[[Server], None] | None = None,
-) -> int:
-    """Run the server until it stops or the user interrupts it (Ctrl-C, SIGTERM)."""
-    import signal
-
-    server = start(location, host=host, port=port, writable=writable, timeout=timeout)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        if on_ready is not None:
-            on_ready(server)
-        return server.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        server.stop()
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM stops the server as Ctrl-C does: cleanly, releasing the store's lock."""
-    raise KeyboardInterrupt
 
 
 def is_loopback(host: str) -> bool:

@@ -3,11 +3,23 @@ and the file and line it was read from, so that an analyst can go straight to th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from ..ontology.iris import ZW
-from .report import DCTERMS, KIND_OF_CLASS, RDF_TYPE, SKOS
+from .catalogue import ShapeInfo, rdflib_term
+from .report import (
+    DCTERMS,
+    KIND_OF_CLASS,
+    RDF_TYPE,
+    SEVERITIES,
+    SEVERITY_OF_IRI,
+    SKOS,
+    LedgerValidation,
+    ShaclResult,
+    ValidationResult,
+    result_order,
+)
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -103,3 +115,71 @@ class Context:
                     indicator = self._value(indicator, SKOS + "broader")
             self._indicator_lines = lines
         return self._indicator_lines
+
+
+_DEFAULT_MESSAGE = {
+    "zh": "不符合规则“{name}”（{component}）",
+    "en": "Does not satisfy “{name}” ({component})",
+}
+"""The message of a result whose shape has no sh:message (pyshacl's own wording is English
+only and differs from engine to engine)."""
+
+
+def ledger_validation(
+    results: Iterable[ShaclResult],
+    *,
+    graph: TripleSource,
+    info: Mapping[str, ShapeInfo],
+    ledger_id: str | None = None,
+    source_file: str | None = None,
+) -> LedgerValidation:
+    """One ledger's results, from either engine, placed in their task, file and line and named
+    in both languages; the ledger's id, file and title are read from its graph when not given."""
+    ctx = Context(graph)
+    ledger = ctx.ledger
+    lid = ledger_id or ctx.text(ledger, DCTERMS + "identifier") or "?"
+    file_name = source_file or ctx.text(ledger, ZW + "sourceFile")
+    placed = []
+    for r in results:
+        focus, value = rdflib_term(r.focus), rdflib_term(r.value)
+        shape = info.get(r.shape) or ShapeInfo(name_zh=r.shape, name_en=r.shape)
+        messages: dict[str | None, str] = {}
+        if shape.has_messages:
+            for lang, text in r.messages:
+                messages.setdefault(lang or shape.language_of(text), text)
+        component = r.component.rsplit("#", 1)[-1]
+        zh = messages.get("zh") or messages.get(None) or messages.get("en")
+        en = messages.get("en") or messages.get(None) or messages.get("zh")
+        subject, kind = ctx.subject(focus, value)
+        task = subject if kind == "task" else None
+        placed.append(
+            ValidationResult(
+                ledger_id=lid,
+                source_file=file_name,
+                focus_node=str(focus),
+                subject=str(subject),
+                subject_kind=kind,
+                subject_label=ctx.label(subject),
+                task_number=ctx.text(task, ZW + "number") if task is not None else None,
+                task_position=ctx.integer(task, ZW + "position") if task is not None else None,
+                source_line=ctx.line(subject, kind),
+                path=r.path_iri,
+                value=str(value) if value is not None else None,
+                value_nt=value.n3() if value is not None else None,
+                constraint=r.component,
+                severity=SEVERITY_OF_IRI.get(r.severity, "violation"),
+                shape=r.shape,
+                shape_name_zh=shape.name_zh,
+                shape_name_en=shape.name_en,
+                message_zh=zh or _DEFAULT_MESSAGE["zh"].format(name=shape.name_zh, component=component),
+                message_en=en or _DEFAULT_MESSAGE["en"].format(name=shape.name_en, component=component),
+            )
+        )
+    placed.sort(key=lambda x: (SEVERITIES.index(x.severity), result_order(x)))
+    return LedgerValidation(
+        ledger_id=lid,
+        ledger_iri=str(ledger) if ledger is not None else None,
+        source_file=file_name,
+        title=ctx.text(ledger, DCTERMS + "title"),
+        results=tuple(placed),
+    )

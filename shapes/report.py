@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING, cast
 from ..ontology.iris import ZW
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
     from ..errors import Refusal
+
+    OxTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -73,6 +77,77 @@ KIND_OF_CLASS = {
     ZW + "Ledger": "ledger",
     SKOS + "ConceptScheme": "scheme",
 }
+
+
+# What both engines return ------------------------------------------------------------------
+
+Messages = tuple[tuple[str | None, str], ...]
+"""(language, text) of every message of a shape or constraint; language ``None`` when untagged."""
+
+ResultKey = tuple[str | None, str, str | None, str, str, str, str]
+"""What two engines must agree on: graph, focus node, path, value, component, severity, shape."""
+
+
+@dataclass(frozen=True)
+class ShaclResult:
+    """One validation result, from either engine. Terms are pyoxigraph terms; ``graph`` is the
+    named graph validated (``None`` when the union was validated as one graph)."""
+
+    graph: str | None
+    focus: OxTerm | None
+    """Always a term for the SPARQL engine; ``None`` only if pyshacl's report lacked sh:focusNode."""
+    path: str | None
+    """The result path in SPARQL syntax (``<iri>``, ``^<iri>``, ``(<a>/<b>)``…)."""
+    value: OxTerm | None
+    component: str
+    severity: str
+    shape: str
+    """The source shape: an IRI, or ``_:label`` for a blank node of the shapes graph."""
+    messages: Messages
+    """(language, text) of every message; language ``None`` for an untagged one."""
+
+    @property
+    def path_iri(self) -> str | None:
+        """The path as an IRI when it is a single predicate, else ``None``."""
+        if self.path and self.path.startswith("<") and self.path.endswith(">") and " " not in self.path:
+            return self.path[1:-1]
+        return None
+
+    @property
+    def shape_term(self) -> OxTerm:
+        from pyoxigraph import BlankNode, NamedNode
+
+        return BlankNode(self.shape[2:]) if self.shape.startswith("_:") else NamedNode(self.shape)
+
+    def key(self) -> ResultKey:
+        """What two engines must agree on: graph, focus node, path, value, constraint component,
+        severity, source shape."""
+        return (
+            self.graph,
+            str(self.focus),
+            self.path,
+            str(self.value),
+            self.component,
+            self.severity,
+            self.shape,
+        )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A shape run by pyshacl instead of the SPARQL engine, and why (in both languages)."""
+
+    shape: str
+    reason: str
+    reason_zh: str
+
+    def render(self, *, lang: str = "en") -> str:
+        if lang == "zh":
+            return f"规则 {self.shape} 使用了{self.reason_zh}，SPARQL 引擎无法精确编译，改由 pyshacl 校验"
+        return f"shape {self.shape} uses {self.reason}, which the SPARQL engine does not compile exactly; pyshacl validates it"
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 # Report model ------------------------------------------------------------------------------
@@ -188,6 +263,8 @@ class ValidationReport:
     ledgers: tuple[LedgerValidation, ...] = field(default_factory=tuple)
     refused: tuple[Refusal, ...] = ()
     """Files that could not be read (``store.Refusal``), with ``--keep-going``."""
+    notices: tuple[Notice, ...] = ()
+    """Shapes the SPARQL engine left to pyshacl, one per shape, with why."""
 
     @property
     def results(self) -> list[ValidationResult]:
@@ -253,11 +330,17 @@ class ValidationReport:
         return "\n".join(out).rstrip() + "\n"
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "conforms": self.conforms,
             "counts": self.counts(),
             "ledgers": [ledger.as_dict() for ledger in self.ledgers],
         }
+        if self.notices:
+            out["notices"] = [
+                {"shape": n.shape, "message": {"zh": n.render(lang="zh"), "en": n.render(lang="en")}}
+                for n in self.notices
+            ]
+        return out
 
     def render_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -276,8 +359,10 @@ class ValidationReport:
         for ledger in self.ledgers:
             report = BlankNode()
             triples.append(Triple(report, iri(RDF_TYPE), iri(SH + "ValidationReport")))
+            # sh:conforms is false whenever there is a result, of any severity (SHACL 3.6.1);
+            # ``conforms`` (no violation) is what the exit status follows.
             triples.append(
-                Triple(report, iri(SH + "conforms"), Literal("true" if ledger.conforms else "false", datatype=boolean))
+                Triple(report, iri(SH + "conforms"), Literal("false" if ledger.results else "true", datatype=boolean))
             )
             if ledger.ledger_iri:
                 triples.append(Triple(report, iri(DCTERMS + "subject"), iri(ledger.ledger_iri)))

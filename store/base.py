@@ -82,30 +82,66 @@ _WHERE_NOT_WHAT = ("#position>", "#sourceLine>", "#number>", "/prov#wasDerivedFr
 """Predicates of a task that say where it is printed, not what it asks: left out when comparing."""
 
 
-def task_changes(before: Iterable[str], after: Iterable[str], *, ledger_iri: str) -> TaskChanges:
-    """Compare two versions of a ledger's graph, given as N-Triples lines, task by task: each
-    triple belongs to the task whose IRI its subject is or starts with (obligations, deadlines
-    and requirements are named under their task)."""
-    prefix = f"<{ledger_iri}/task/"
+_DIGEST_MOD = 2**128
 
-    def by_task(lines: Iterable[str]) -> dict[str, set[str]]:
-        tasks: dict[str, set[str]] = {}
+
+def _line_digest(line: str) -> int:
+    return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest(), "little")
+
+
+@dataclass(frozen=True)
+class GraphDigest:
+    """A version of a ledger's graph in a few bytes per task, enough to tell whether another
+    version is the same and what changed task by task (``task_changes``), without holding
+    either version's lines: a 200,000-task ledger is millions of lines.
+
+    A set of lines is summed as the sum of its lines' 128-bit BLAKE2 digests (order does not
+    matter; two different sets have the same sum with a chance of 2**-128)."""
+
+    lines: int
+    whole: int
+    tasks: dict[str, int]
+    """Task key → the sum of its lines that say what it asks (``_WHERE_NOT_WHAT`` left out)."""
+
+    @classmethod
+    def of(cls, lines: Iterable[str], *, ledger_iri: str) -> GraphDigest:
+        """The digest of distinct N-Triples lines: each triple belongs to the task whose IRI its
+        subject is or starts with (obligations, deadlines and requirements are named under
+        their task)."""
+        prefix = f"<{ledger_iri}/task/"
+        count = whole = 0
+        tasks: dict[str, int] = {}
         for line in lines:
+            if not line:
+                continue
+            count += 1
+            digest = _line_digest(line)
+            whole += digest
             if not line.startswith(prefix):
                 continue
             subject, predicate, _ = line.split(" ", 2)
             key = subject[len(prefix) : -1].split("/", 1)[0]
-            kept = tasks.setdefault(key, set())
+            kept = tasks.setdefault(key, 0)
             if "/" in subject[len(prefix) :] or not predicate.endswith(_WHERE_NOT_WHAT):
-                kept.add(line)
-        return tasks
+                tasks[key] = (kept + digest) % _DIGEST_MOD
+        return cls(lines=count, whole=whole % _DIGEST_MOD, tasks=tasks)
 
-    old, new = by_task(before), by_task(after)
-    return TaskChanges(
-        added=len(new.keys() - old.keys()),
-        removed=len(old.keys() - new.keys()),
-        changed=sum(old[k] != new[k] for k in old.keys() & new.keys()),
-    )
+    def same(self, other: GraphDigest) -> bool:
+        return self.lines == other.lines and self.whole == other.whole
+
+    def changes_to(self, after: GraphDigest) -> TaskChanges:
+        old, new = self.tasks, after.tasks
+        return TaskChanges(
+            added=len(new.keys() - old.keys()),
+            removed=len(old.keys() - new.keys()),
+            changed=sum(old[k] != new[k] for k in old.keys() & new.keys()),
+        )
+
+
+def task_changes(before: Iterable[str], after: Iterable[str], *, ledger_iri: str) -> TaskChanges:
+    """Compare two versions of a ledger's graph, given as distinct N-Triples lines, task by task
+    (``GraphDigest``)."""
+    return GraphDigest.of(before, ledger_iri=ledger_iri).changes_to(GraphDigest.of(after, ledger_iri=ledger_iri))
 
 
 @dataclass(frozen=True)
@@ -164,6 +200,28 @@ class PreparedLedger:
 
     def lines(self) -> list[str]:
         return zlib.decompress(self.body).decode("utf-8").split("\n")
+
+    def chunks(self) -> Iterator[list[bytes]]:
+        """The lines (UTF-8, without their newline) a piece at a time, decompressed as they are
+        read: a big ledger's text is never whole in memory."""
+        unpacker = zlib.decompressobj()
+        tail = b""
+        for start in range(0, len(self.body), _PIECE):
+            data = tail + unpacker.decompress(self.body[start : start + _PIECE])
+            *whole, tail = data.split(b"\n")
+            if whole:
+                yield whole
+        yield (tail + unpacker.flush()).split(b"\n")
+
+    def text_lines(self) -> Iterator[str]:
+        """``lines()`` one at a time (``chunks``)."""
+        for chunk in self.chunks():
+            for line in chunk:
+                yield line.decode("utf-8")
+
+
+_PIECE = 2**16
+"""Compressed bytes decompressed at a time (a few MB of N-Triples)."""
 
 
 @runtime_checkable

@@ -10,6 +10,7 @@ is read, so that the refusal names all the bad ones at once."""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -21,6 +22,7 @@ from ..errors import StoreError, os_errno, store_os_error
 from ..ontology.iris import ONTOLOGY_GRAPH
 from ..ontology.iris import ledger as ledger_iri
 from .base import (
+    GraphDigest,
     LedgerInfo,
     LoadSummary,
     PreparedLedger,
@@ -29,7 +31,6 @@ from .base import (
     ledger_infos,
     ontology_graph,
     select_ledgers,
-    task_changes,
 )
 from .lock import acquire_lock
 
@@ -178,12 +179,15 @@ class LedgerStore:
             raise self._os_error(exc, doing="write the ontology to the store", doing_zh="写入本体") from None
 
     def load_prepared(self, prepared: list[PreparedLedger]) -> list[LoadSummary]:
-        """Write prepared ledgers, each atomically. Ledgers new to the store are written in
-        chunks of about ``BULK_TRIPLES`` triples by one ``bulk_load`` call each (atomic, and
-        about twice as fast per triple as a transactional load); a ledger already in the store
-        is compared and, when it differs, replaced by one ``DROP + INSERT DATA`` update.
-        Compaction and alignments are the caller's (``zwgk.pipeline`` runs them once per
-        batch).
+        """Write prepared ledgers, each atomically up to ``BULK_TRIPLES`` triples. Ledgers new
+        to the store are written in chunks of about ``BULK_TRIPLES`` triples by one
+        ``bulk_load`` call each (atomic, and about twice as fast per triple as a transactional
+        load); a ledger already in the store is compared (by digests, ``GraphDigest``) and, when
+        it differs, replaced by one ``DROP + INSERT DATA`` update. A ledger larger than a chunk
+        (a 200,000-row sheet is millions of triples) is written in chunks of its own, and
+        replaced by dropping it first: a load killed in the middle of it leaves part of it, and
+        loading the file again writes it whole. Compaction and alignments are the caller's
+        (``zwgk.pipeline`` runs them once per batch).
 
         A write that fails for the system's reasons (a full disk, a file size limit, a folder
         that became read-only) raises one ``StoreError`` (``DiskFull`` for space): the files
@@ -195,12 +199,19 @@ class LedgerStore:
         bulk_files = self._bulk_files()
         try:
             return self._load_prepared(prepared, written=written)
-        except OSError as exc:
+        except BaseException as exc:
+            # Whatever stopped the write (a full disk, Ctrl-C while ``bulk_load`` read its
+            # stream), what it had begun to write beside the store is never read again.
             for leftover in self._bulk_files() - bulk_files:
                 with suppress(OSError):
                     leftover.unlink()
-            added = list(dict.fromkeys(graph for graph, new in written if new))
-            replaced = {graph for graph, new in written if not new} - set(added)
+            if not isinstance(exc, OSError):
+                raise
+            # Only the graphs the failed call had begun are dropped: dropping one that is not
+            # there writes to the disk too, and the disk may be the one that is full.
+            fresh = list(dict.fromkeys(graph for graph, new in written if new))
+            added = [graph for graph in fresh if self._holds(graph)]
+            replaced = {graph for graph, new in written if not new} - set(fresh)
             undone = self._drop_quietly(added)
             raise self._os_error(
                 exc,
@@ -208,6 +219,14 @@ class LedgerStore:
                 doing_zh=f"写入 {len(prepared)} 份台账",
                 unchanged=undone and not replaced,
             ) from None
+
+    def _holds(self, graph: str) -> bool:
+        from pyoxigraph import NamedNode
+
+        try:
+            return bool(self._store.contains_named_graph(NamedNode(graph)))
+        except OSError:
+            return True
 
     def _bulk_files(self) -> set[Path]:
         """The files a ``bulk_load`` writes beside the store before moving them in (``bulk-N.sst``):
@@ -240,9 +259,10 @@ class LedgerStore:
         def flush() -> None:
             nonlocal chunk_size
             if chunk:
+                # Named before the write: a write that fails half-way is taken back whole.
+                written.extend((prepared[i].graph, True) for i in chunk)
                 self._write_new([prepared[i] for i in chunk])
                 statuses.update(dict.fromkeys(chunk, "new"))
-                written.extend((prepared[i].graph, True) for i in chunk)
             chunk.clear()
             chunk_graphs.clear()
             chunk_size = 0
@@ -259,12 +279,16 @@ class LedgerStore:
                     flush()
                 continue
             flush()
-            lines = ledger.lines()
-            status, changes[index] = self._status(ledger, lines)
-            if status != "unchanged":
+            status, changes[index] = self._status(ledger)
+            if status != "unchanged" and ledger.triples > BULK_TRIPLES:
+                # Too big for one update in bounded memory: dropped, then written as a new one.
+                written.append((ledger.graph, False))
+                self._store.update(f"DROP SILENT GRAPH <{ledger.graph}>")
+                self._write_new([ledger])
+            elif status != "unchanged":
                 self._store.update(
                     f"DROP SILENT GRAPH <{ledger.graph}> ;\n"
-                    f"INSERT DATA {{ GRAPH <{ledger.graph}> {{\n" + "\n".join(lines) + "\n} }"
+                    f"INSERT DATA {{ GRAPH <{ledger.graph}> {{\n" + "\n".join(ledger.lines()) + "\n} }"
                 )
                 written.append((ledger.graph, False))
             statuses[index] = status
@@ -274,18 +298,24 @@ class LedgerStore:
         ]
 
     def _write_new(self, ledgers: list[PreparedLedger]) -> None:
-        """Ledgers whose graphs the store does not hold, in one atomic call: small batches by a
-        transactional ``load``, large ones by ``bulk_load`` (which writes sorted files directly
-        and is still one atomic step)."""
+        """Ledgers whose graphs the store does not hold: small batches by one transactional
+        ``load``, large ones by ``bulk_load`` (which writes sorted files directly), reading the
+        N-Quads from a stream made as it reads (``_NQuads``) so that a ledger of millions of
+        triples is never one string. Oxigraph's bulk loader keeps what one call gives it in
+        memory in batches of a million triples (a 200,000-row sheet in one call peaked at 2 GB,
+        in calls of ``BULK_TRIPLES`` at 0.7 GB): a ledger larger than ``BULK_TRIPLES`` is given
+        to it in calls of that size, each atomic, so that memory stays bounded; a load killed
+        between two of them leaves part of that one ledger, which loading the file again
+        replaces whole."""
         from pyoxigraph import RdfFormat
 
-        body = "\n".join(line[:-1] + f"<{ledger.graph}> ." for ledger in ledgers for line in ledger.lines() if line)
-        data = body.encode("utf-8")
-        if sum(ledger.triples for ledger in ledgers) >= BULK_FROM:
-            self._store.bulk_load(data, format=RdfFormat.N_QUADS)
+        if sum(ledger.triples for ledger in ledgers) < BULK_FROM:
+            self._store.load(b"".join(block for block, _ in _nquads(ledgers)), format=RdfFormat.N_QUADS)
+            return
+        blocks = _Blocks(_nquads(ledgers))
+        while blocks.more():
+            self._store.bulk_load(io.BufferedReader(_NQuads(blocks, lines=BULK_TRIPLES)), format=RdfFormat.N_QUADS)
             self._bulk_loaded = True
-        else:
-            self._store.load(data, format=RdfFormat.N_QUADS)
 
     def compact(self) -> None:
         """After a batch written by ``bulk_load``, merge its files (``Store.optimize``).
@@ -305,19 +335,26 @@ class LedgerStore:
                 ) from None
             self._bulk_loaded = False
 
-    def _status(self, ledger: PreparedLedger, lines: list[str]) -> tuple[str, TaskChanges | None]:
-        """``new``, ``unchanged`` or ``replaced`` (with what changed, task by task)."""
+    def _status(self, ledger: PreparedLedger) -> tuple[str, TaskChanges | None]:
+        """``new``, ``unchanged`` or ``replaced`` (with what changed, task by task). Both
+        versions are compared by their digests (``GraphDigest``), streamed from the store and
+        from the prepared text: neither is held whole."""
         from pyoxigraph import NamedNode
 
-        stored = {
-            f"{q.subject} {q.predicate} {q.object} ."
-            for q in self._store.quads_for_pattern(None, None, None, NamedNode(ledger.graph))
-        }
-        if not stored:
+        iri = ledger_iri(ledger.summary.id)
+        stored = GraphDigest.of(
+            (
+                f"{q.subject} {q.predicate} {q.object} ."
+                for q in self._store.quads_for_pattern(None, None, None, NamedNode(ledger.graph))
+            ),
+            ledger_iri=iri,
+        )
+        if not stored.lines:
             return "new", None
-        if stored == set(lines):
+        new = GraphDigest.of(ledger.text_lines(), ledger_iri=iri)
+        if stored.same(new):
             return "unchanged", None
-        return "replaced", task_changes(stored, lines, ledger_iri=ledger_iri(ledger.summary.id))
+        return "replaced", stored.changes_to(new)
 
     def remove(self, ledger_ids: list[str]) -> None:
         infos = self.resolve_ids(ledger_ids)
@@ -360,3 +397,60 @@ class LedgerStore:
 
     def graph_names(self) -> list[str]:
         return sorted(str(graph.value) for graph in self._store.named_graphs())
+
+
+def _nquads(ledgers: list[PreparedLedger]) -> Iterator[tuple[bytes, int]]:
+    """The ledgers' N-Triples lines as N-Quads in their graphs, a block of whole lines at a time,
+    with the number of lines in each."""
+    for ledger in ledgers:
+        graph = f"<{ledger.graph}> .\n".encode()
+        for chunk in ledger.chunks():
+            lines = [line[:-1] + graph for line in chunk if line]
+            if lines:
+                yield b"".join(lines), len(lines)
+
+
+class _Blocks:
+    """The blocks of ``_nquads``, one looked at ahead: whether another ``bulk_load`` call is due."""
+
+    def __init__(self, blocks: Iterator[tuple[bytes, int]]) -> None:
+        self._blocks = blocks
+        self._head = next(blocks, None)
+
+    def more(self) -> bool:
+        return self._head is not None
+
+    def take(self) -> tuple[bytes, int] | None:
+        head = self._head
+        if head is not None:
+            self._head = next(self._blocks, None)
+        return head
+
+
+class _NQuads(io.RawIOBase):
+    """Blocks of N-Quads as a binary file that ``bulk_load`` reads from, each made when the
+    reader gets to it; the file ends after the block that brings it to ``lines`` lines (whole
+    lines always) or when the blocks run out."""
+
+    def __init__(self, blocks: _Blocks, *, lines: int) -> None:
+        super().__init__()
+        self._blocks = blocks
+        self._lines = lines
+        self._left = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._left:
+            if self._lines <= 0:
+                return 0
+            block = self._blocks.take()
+            if block is None:
+                return 0
+            self._left = memoryview(block[0])
+            self._lines -= block[1]
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size

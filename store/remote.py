@@ -297,8 +297,10 @@ class RemoteStore:
         """Run a query; returns pyoxigraph's result objects (solutions, boolean or a list of
         triples), as the embedded store does."""
         if not self._union_checked:
-            self._union_checked = True
+            # Marked checked only once it passed: every later query on a store without the union
+            # default graph gets the same explanation, not empty answers.
             self._check_union_default_graph()
+            self._union_checked = True
         return self._query(sparql)
 
     def _query(self, sparql: str) -> Any:

@@ -21,7 +21,17 @@ def test_harness_runs_on_three_ledgers_and_writes_the_schema(tmp_path, capsys):
     assert {"pyoxigraph", "rdflib", "pyshacl"} <= set(results["versions"])
     (entry,) = results["runs"]
     assert entry["n"] == 3
-    for key in ("load_s", "load_peak_mib", "validate_s", "validate_pyshacl_s", "export_s"):
+    for key in (
+        "load_s",
+        "load_peak_mib",
+        "validate_s",
+        "validate_pyshacl_s",
+        "export_s",
+        "align_s",
+        "align_peak_mib",
+        "one_more_load_s",
+        "store_mib",
+    ):
         assert isinstance(entry[key], float), key
     assert entry["queries"] and all(
         {"median_s", "rdflib_median_s", "rows"} <= set(q) for q in entry["queries"].values()
@@ -30,8 +40,10 @@ def test_harness_runs_on_three_ledgers_and_writes_the_schema(tmp_path, capsys):
     assert entry["queries"]["indicator-tree"]["parameters"]["ledger"].split("-")[0].isdigit()
     assert entry["queries"]["unit-tasks"]["parameters"] == {"unit": "财政局"}
     assert entry["validate_same_results"] is True
+    # the template's three ledgers: 北京市 and the first two of its counties, each read whole
+    assert entry["queries"]["ledgers"]["rows"] == 3
     printed = capsys.readouterr().out
-    assert "pyshacl s" in printed and "rdflib s" in printed
+    assert "pyshacl s" in printed and "rdflib s" in printed and "align s" in printed
 
 
 def test_a_reference_run_past_its_time_limit_is_stopped_and_marked():

@@ -37,8 +37,11 @@ CLASSES = {
     "Jurisdiction",
     "Alignment",
     "Tally",
+    "TaskCluster",
 }
 OBJECT_PROPERTIES = {
+    "member",
+    "representative",
     "jurisdiction",
     "issuer",
     "task",
@@ -69,6 +72,7 @@ OBJECT_PROPERTIES = {
     "tallyMember",
 }
 DATATYPE_PROPERTIES = {
+    "alignmentRevision",
     "year",
     "docNumber",
     "sourceFile",

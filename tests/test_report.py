@@ -9,24 +9,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, HEADLESS_FLAGS
 from click.testing import CliRunner
 
 from zwgk.cli import main
 from zwgk.compare.report import FONT_STACK, write_report
 from zwgk.store import LedgerStore
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
+FLAGS = [*HEADLESS_FLAGS, "--hide-scrollbars"]
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -28,9 +30,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def post_query(url: str, text: str) -> dict:
+def post_query(url: str, text: str, *, path: str = "/query") -> dict:
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-    request = urllib.request.Request(url + "/query", data=body, headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(url + path, data=body, headers={"Accept": "application/sparql-results+json"})
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(request, timeout=30) as response:
         return json.loads(response.read())
@@ -78,28 +80,111 @@ def test_missing_store_and_busy_port_are_explained(writable_store, tmp_path):
         pass
 
 
-def test_zwgk_serve_command_prints_address_and_queries_and_stops_cleanly(writable_store):
+def post_form(url: str, field: str, text: str, *, accept: str = "application/sparql-results+json"):
+    """(status, body) of a form POST, without raising on 4xx/5xx."""
+    body = urllib.parse.urlencode({field: text}).encode("utf-8")
+    request = urllib.request.Request(url, data=body, headers={"Accept": accept})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+COUNT_TASKS = "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/zwgk/ontology#Task> }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+"""A cartesian product of three patterns, counted: it reads the store once per pattern and then
+multiplies rows without reading, so Oxigraph's own --timeout-s does not stop it."""
+
+
+def children(pid: int) -> list[int]:
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(word) for word in found.stdout.split()]
+
+
+def test_zwgk_serve_command_answers_the_sparql_protocol_and_stops_runaway_queries(writable_store):
     port = free_port()
     zwgk = Path(sys.executable).parent / "zwgk"
     process = subprocess.Popen(
-        [str(zwgk), "--store", str(writable_store), "serve", "--port", str(port)],
+        [str(zwgk), "--store", str(writable_store), "serve", "--port", str(port), "--timeout", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    base = f"http://127.0.0.1:{port}"
     try:
         first = process.stdout.readline()
-        assert f"http://127.0.0.1:{port}/" in first and "/query" in first
-        process.stdout.readline()
-        names = process.stdout.readline()
-        assert "ledgers" in names and "search-tasks" in names and "agency-types" in names
-        answer = post_query(
-            f"http://127.0.0.1:{port}", "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/zwgk/ontology#Task> }"
+        assert f"{base}/" in first and f"{base}/sparql" in first
+        for path in ("/sparql", "/query"):
+            answer = post_query(base, COUNT_TASKS, path=path)
+            assert answer["results"]["bindings"][0]["n"]["value"] == "297"
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        get = base + "/sparql?" + urllib.parse.urlencode({"query": COUNT_TASKS})
+        with opener.open(urllib.request.Request(get, headers={"Accept": "text/csv"}), timeout=30) as response:
+            assert response.headers["Content-Type"].startswith("text/csv") and response.read() == b"n\r\n297\r\n"
+        with opener.open(
+            urllib.request.Request(get, headers={"Accept": "application/sparql-results+xml"}), timeout=30
+        ) as response:
+            assert b'<literal datatype="http://www.w3.org/2001/XMLSchema#integer">297</literal>' in response.read()
+        status, body = post_form(base + "/sparql", "update", "DELETE WHERE { ?s ?p ?o }")
+        assert status == 403 and "read-only" in body.decode()
+        status, body = post_form(
+            base + "/sparql", "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
         )
+        assert status == 403 and "line 1: SERVICE" in body.decode()
+        status, body = post_form(base + "/sparql", "query", 'SELECT ?t WHERE { ?t ?p "SERVICE" } LIMIT 1')
+        assert status == 200
+
+        (oxigraph,) = children(process.pid)
+        started = time.monotonic()
+        status, body = post_form(base + "/sparql", "query", RUNAWAY)
+        took = time.monotonic() - started
+        assert status == 503 and "did not finish within 2 s" in body.decode() and "2 秒" in body.decode()
+        assert 2 <= took < 10, took
+        (restarted,) = children(process.pid)
+        assert restarted != oxigraph
+        answer = post_query(base, COUNT_TASKS, path="/sparql")
         assert answer["results"]["bindings"][0]["n"]["value"] == "297"
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, process.stderr.read()
+    with pytest.raises(ProcessLookupError):
+        os.kill(restarted, 0)
     with LedgerStore.open(writable_store) as store:
         assert len(store.ledgers()) == 5
+
+
+def test_the_oxigraph_child_dies_with_a_killed_server_even_after_a_restart(writable_store):
+    port = free_port()
+    zwgk = Path(sys.executable).parent / "zwgk"
+    process = subprocess.Popen(
+        [str(zwgk), "--store", str(writable_store), "serve", "--port", str(port), "--timeout", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert f"http://127.0.0.1:{port}/" in process.stdout.readline()
+        (first,) = children(process.pid)
+        status, _ = post_form(f"http://127.0.0.1:{port}/sparql", "query", RUNAWAY)
+        assert status == 503
+        (restarted,) = children(process.pid)
+        assert restarted != first
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(restarted, 0)
+        except ProcessLookupError:
+            break
+        state = subprocess.run(["ps", "-o", "stat=", "-p", str(restarted)], capture_output=True, text=True).stdout
+        if state.strip().startswith("Z"):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(restarted, signal.SIGKILL)
+        pytest.fail("the Oxigraph child outlived the killed server")

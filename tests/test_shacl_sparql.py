@@ -118,15 +118,15 @@ def test_merging_graphs_keeps_a_blank_node_shared_by_two_graphs_one_node():
     assert [row["x"].value for row in rows] == ["x"]
 
 
-def test_every_core_constraint_agrees_with_pyshacl_and_sh_or_falls_back(sample_store):
+def test_every_core_constraint_agrees_with_pyshacl_and_compiles(sample_store):
     shapes = _core_shapes()
     with LedgerStore.open(sample_store, read_only=True) as store:
         ours = ss.validate_ledger_store(store, shapes=shapes)
         expected = _pyshacl_per_graph(store, shapes)
         union = ss.validate_ledger_store(store, shapes=shapes, per_graph=False)
         whole = {r.key() for r in ss.pyshacl_results(_whole_graph(store), shapes)}
-    assert ours.fallback_shapes == ("urn:zwgk:test:DeadlineEither",)
-    assert "sh:or" in ours.notices[0]
+    assert ours.fallback_shapes == () and ours.notices == ()
+    assert "urn:zwgk:test:DeadlineEither" in ours.compiled_shapes  # sh:or compiles
     assert ours.keys() == expected
     assert union.keys() == whole
     components = Counter(r.component[len(SH) :] for r in ours.results)
@@ -171,10 +171,11 @@ def _agrees_with_pyshacl_over_the_whole_graph(location: Path) -> Counter:
 
 
 def test_generated_corpus_agrees_with_pyshacl_over_the_whole_graph(tmp_path):
-    """Eight generated ledgers: enough for every severity and for results across ledgers; the
-    30- and 300-ledger runs are the slow tests' (pyshacl over the whole graph grows fast)."""
+    """Eight generated ledgers, results across ledgers; the 30- and 300-ledger runs are the slow
+    tests' (pyshacl over the whole graph grows fast). The first eight ledgers of the generator
+    (issue 21's: a province's template and its counties' copies) have warnings only."""
     severities = _agrees_with_pyshacl_over_the_whole_graph(_generated_store(tmp_path, 8))
-    assert severities["Violation"] and severities["Warning"] and severities["Info"]
+    assert severities["Warning"] > 0
 
 
 @pytest.mark.slow
@@ -213,7 +214,7 @@ def test_pyrudof_as_a_third_opinion_on_the_samples(sample_store):
         (str(r.focus_node).strip("<>"), str(r.constraint_component).strip("<>").replace("sh:", SH))
         for r in report.violations
     }
-    expected = {(k[1].strip("<>"), k[3]) for k in ours.keys() if not k[3].endswith("SPARQLConstraintComponent")}
+    expected = {(k[1].strip("<>"), k[4]) for k in ours.keys() if not k[4].endswith("SPARQLConstraintComponent")}
     assert theirs == expected
 
 
