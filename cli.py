@@ -24,6 +24,31 @@ if TYPE_CHECKING:
     from .store.base import LoadSummary, Store
 
 
+_wait_option = click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    metavar="SECONDS",
+    help="If another process is writing to the store, wait this long for it.",
+)
+"""``--wait`` of every command that writes to the store."""
+
+
+def _shapes_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--shapes`` and ``--only-shapes``, the same for ``validate`` and ``shapes``."""
+    command = click.option("--only-shapes", is_flag=True, help="Use the --shapes alone, not zwgk's. 仅用自定义规则")(
+        command
+    )
+    return click.option(
+        "--shapes",
+        "shape_paths",
+        multiple=True,
+        type=click.Path(),
+        metavar="PATH",
+        help="Your own SHACL shapes: a .ttl file or a folder of them (repeatable), added to zwgk's. 自定义规则",
+    )(command)
+
+
 def _lang() -> str:
     lang = os.environ.get("ZWGK_LANG") or os.environ.get("LANG", "")
     return "zh" if lang.lower().startswith("zh") else "en"
@@ -129,13 +154,7 @@ def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0) -> St
     help="Replace a stored ledger even when the new reading has lost a quarter of its tasks or more. "
     "确认替换任务数明显减少的台账",
 )
-@click.option(
-    "--wait",
-    type=float,
-    default=0.0,
-    metavar="SECONDS",
-    help="If another process is writing to the store, wait this long for it.",
-)
+@_wait_option
 @click.pass_context
 def load(
     ctx: click.Context,
@@ -264,13 +283,7 @@ SKIPPED_SHOWN = 20
 
 @main.command()
 @click.argument("ledger_ids", nargs=-1, required=True, metavar="LEDGER-ID...")
-@click.option(
-    "--wait",
-    type=float,
-    default=0.0,
-    metavar="SECONDS",
-    help="If another process is writing to the store, wait this long for it.",
-)
+@_wait_option
 @click.pass_context
 def remove(ctx: click.Context, ledger_ids: tuple[str, ...], wait: float) -> None:
     """Remove ledgers from the store, each with its whole graph. 删除台账"""
@@ -301,13 +314,7 @@ def ledgers(ctx: click.Context, fmt: str) -> None:
 
 @main.command()
 @click.option("--rebuild", is_flag=True, help="Compute every table again from the ledgers. 重新计算")
-@click.option(
-    "--wait",
-    type=float,
-    default=0.0,
-    metavar="SECONDS",
-    help="If another process is writing to the store, wait this long for it.",
-)
+@_wait_option
 @click.pass_context
 def rollups(ctx: click.Context, rebuild: bool, wait: float) -> None:
     """The national tables kept for the saved queries (refreshed on every load). 全国汇总表"""
@@ -493,15 +500,7 @@ def tasks(ctx: click.Context, ledger_ids: tuple[str, ...], fmt: str, output: str
     is_flag=True,
     help="Validate the files that can be read even when others cannot (exit status 2 all the same). 跳过无法读取的文件",
 )
-@click.option(
-    "--shapes",
-    "shape_paths",
-    multiple=True,
-    type=click.Path(),
-    metavar="PATH",
-    help="Your own SHACL shapes: a .ttl file or a folder of them (repeatable), added to zwgk's. 自定义规则",
-)
-@click.option("--only-shapes", is_flag=True, help="Validate with the --shapes alone, not zwgk's. 仅用自定义规则")
+@_shapes_options
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -563,15 +562,7 @@ def validate(
 
 
 @main.command("shapes")
-@click.option(
-    "--shapes",
-    "shape_paths",
-    multiple=True,
-    type=click.Path(),
-    metavar="PATH",
-    help="Your own SHACL shapes: a .ttl file or a folder of them (repeatable). 自定义规则",
-)
-@click.option("--only-shapes", is_flag=True, help="List the --shapes alone, not zwgk's. 仅列出自定义规则")
+@_shapes_options
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the table. 语言")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def shapes_command(shape_paths: tuple[str, ...], only_shapes: bool, lang: str, fmt: str) -> None:
@@ -710,13 +701,7 @@ def query(
     show_default=True,
     help="Keep pairs whose similarity reaches this score (0–1). 最低相似度",
 )
-@click.option(
-    "--wait",
-    type=float,
-    default=0.0,
-    metavar="SECONDS",
-    help="If another process is writing to the store, wait this long for it.",
-)
+@_wait_option
 @click.option(
     "--per-ledger",
     type=click.IntRange(min=1),

@@ -54,15 +54,19 @@ def prepare(record: LedgerRecord) -> PreparedLedger:
     parts: list[bytes] = []
     lines: list[str] = []
     triples = 0
+
+    def pack() -> None:
+        nonlocal triples
+        parts.append(packer.compress((("\n" if triples else "") + "\n".join(lines)).encode("utf-8")))
+        triples += len(lines)
+        lines.clear()
+
     for chunk in ledger.chunks():
         lines.extend(f"{q.subject} {q.predicate} {q.object} ." for q in chunk)
         if len(lines) >= PACKED_LINES:
-            parts.append(packer.compress((("\n" if triples else "") + "\n".join(lines)).encode("utf-8")))
-            triples += len(lines)
-            lines.clear()
+            pack()
     if lines:
-        parts.append(packer.compress((("\n" if triples else "") + "\n".join(lines)).encode("utf-8")))
-        triples += len(lines)
+        pack()
     parts.append(packer.flush())
     summary = LoadSummary(
         id=ledger.id,

@@ -5,8 +5,10 @@ tests that assert what a terminal would show."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 
 
@@ -32,3 +34,18 @@ def one_error(stderr: str) -> str:
     errors = [line for line in stderr.splitlines() if line.startswith("zwgk: error")]
     assert len(errors) == 1, stderr
     return errors[0]
+
+
+def ctrl_c(process: subprocess.Popen[bytes], *, within: float) -> tuple[str, float] | None:
+    """Press Ctrl-C on a CLI started in a session of its own (the signal goes to its whole
+    process group, as a terminal sends it) and wait up to ``within`` seconds for it to end:
+    its standard error and the seconds it took, or None when it had to be killed."""
+    sent = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=within)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return None
+    return err.decode("utf-8"), time.monotonic() - sent

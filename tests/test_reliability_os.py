@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_process import one_error, zwgk
+from cli_process import ctrl_c, one_error, zwgk
 
 from zwgk.errors import DiskFull, StoreError, os_errno, store_os_error
 from zwgk.store import embedded
@@ -424,16 +424,10 @@ def test_one_ctrl_c_stops_a_parallel_load_quietly(tmp_path, many_ledgers, delay)
     time.sleep(delay)
     if process.poll() is not None:
         pytest.skip("the load ended before Ctrl-C")
-    sent = time.monotonic()
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        _, err = process.communicate(timeout=STOPS_WITHIN)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+    ended = ctrl_c(process, within=STOPS_WITHIN)
+    if ended is None:
         pytest.fail("one Ctrl-C did not stop the load")
-    took = time.monotonic() - sent
-    stderr = err.decode("utf-8")
+    stderr, took = ended
     time.sleep(0.5)
     assert not living(mark), "a reader outlived the load"
     assert "Traceback" not in stderr
@@ -464,16 +458,11 @@ def test_ctrl_c_at_any_moment_of_a_parallel_load_ends_it_within_two_seconds(tmp_
         time.sleep(rng.uniform(0.2, 10.0))
         if process.poll() is not None:
             continue
-        sent = time.monotonic()
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            _, err = process.communicate(timeout=STOPS_WITHIN * 6)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+        ended = ctrl_c(process, within=STOPS_WITHIN * 6)
+        if ended is None:
             pytest.fail(f"round {round_}: one Ctrl-C did not stop the load")
-        took.append(time.monotonic() - sent)
-        stderr = err.decode("utf-8")
+        stderr, seconds = ended
+        took.append(seconds)
         assert "Traceback" not in stderr
         assert process.returncode == 130, stderr
         deadline = time.monotonic() + 1.0

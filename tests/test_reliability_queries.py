@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +18,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from cli_process import one_error, zwgk
+from cli_process import ctrl_c, one_error, zwgk
 from click.testing import CliRunner
 
 from zwgk.cli import main
@@ -333,17 +331,12 @@ def test_ctrl_c_stops_a_running_query_at_once(sample_store, tmp_path, text, fmt)
     )
     time.sleep(3)  # started, imported, and well into the query
     assert process.poll() is None, "the query should still be running"
-    sent = time.monotonic()
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        _, err = process.communicate(timeout=STOPS_WITHIN)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+    ended = ctrl_c(process, within=STOPS_WITHIN)
+    if ended is None:
         pytest.fail("Ctrl-C did not stop the query")
-    stderr = err.decode("utf-8")
+    stderr, took = ended
     assert process.returncode == 130, stderr
-    assert time.monotonic() - sent < STOPS_WITHIN
+    assert took < STOPS_WITHIN
     assert "Traceback" not in stderr
     assert [line for line in stderr.splitlines() if line.strip()] == ["zwgk: interrupted (Ctrl-C)"]
 
