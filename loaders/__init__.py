@@ -160,21 +160,17 @@ class Reading:
 def readings(source: Source) -> list[Reading]:
     """Every reading of the file by a reader whose conventions it shows, most plausible first."""
     out: list[Reading] = []
-
-    def keep(reading: Reading) -> bool:
-        out.append(reading)
-        return True
-
-    _compare(source, keep=keep)
+    _compare(source, each=out.append)
     # Sorted stably: among equally plausible readings the registry's order decides.
     return sorted(out, key=lambda reading: reading.plausibility, reverse=True)
 
 
-def _compare(source: Source, *, keep: Callable[[Reading], bool]) -> Reading | None:
-    """Read the file with every reader whose conventions it shows, in the registry's order, and
-    offer each reading to ``keep`` (which says whether it keeps it); the first reading kept
-    gets the warnings of the readers that failed. Nothing is held here between two readings,
-    so that ``_best`` keeps one record of a big file at a time, not one per reader."""
+def _compare(source: Source, *, each: Callable[[Reading], object] | None = None) -> Reading | None:
+    """Read the file with every reader whose conventions it shows, in the registry's order,
+    hand each reading to ``each`` if given, and return the most plausible (the first among
+    equals), which gets the warnings of the readers that failed. Only that one is held here
+    between two readings, so that ``_best`` keeps one record of a big file at a time, not one
+    per reader."""
     from .score import plausibility
 
     layouts = [get_layout(name) for name in layout_names()]
@@ -213,7 +209,9 @@ def _compare(source: Source, *, keep: Callable[[Reading], bool]) -> Reading | No
                 value += WHOLE_ROWS
         reading = Reading(layout=layout, record=record, plausibility=value)
         del record
-        if keep(reading) and (best is None or value > best.plausibility):
+        if each is not None:
+            each(reading)
+        if best is None or value > best.plausibility:
             best = reading
         del reading
     if binary and best is None and refusals:
@@ -281,15 +279,7 @@ def _mark_cut_row(source: Source, record: LedgerRecord, delimiter: str) -> None:
 def _best(source: Source) -> Reading:
     """The most plausible reading (the first in the registry's order among equals), each other
     reading dropped as soon as a more plausible one is made or it is found less plausible."""
-    best: list[Reading] = []
-
-    def keep(reading: Reading) -> bool:
-        if best and reading.plausibility <= best[0].plausibility:
-            return False
-        best[:] = [reading]
-        return True
-
-    found = _compare(source, keep=keep)
+    found = _compare(source)
     if found is None or found.plausibility < MIN_PLAUSIBILITY:
         what = "a ZIP container that is neither .docx nor .xlsx" if source.is_zip() else _describe(source)
         raise InputError(
