@@ -741,9 +741,9 @@ def align(
             progress=progress,
         )
     click.echo(
-        f"{len(report.alignments)} alignments among {report.tasks} tasks of {report.ledgers} ledgers "
-        f"(min score {report.min_score}, {report.method}), {len(report.clusters)} clusters "
-        f"/ 任务对应 {len(report.alignments)} 对，同类任务组 {len(report.clusters)} 个"
+        f"{report.link_count} alignments among {report.tasks} tasks of {report.ledgers} ledgers "
+        f"(min score {report.min_score}, {report.method}), {report.cluster_count} clusters "
+        f"/ 任务对应 {report.link_count} 对，同类任务组 {report.cluster_count} 个"
     )
 
 

@@ -121,19 +121,29 @@ def finish_batch(
     tasks aligned / tasks to align)."""
     store.compact()
     if any(summary.status != "unchanged" for summary in summaries):
-        refresh_derived(store, progress=progress)
-    keep_rollups(store, changed=any(summary.status != "unchanged" for summary in summaries))
+        refresh_derived(store, progress=progress, added=_added(summaries))
+    keep_rollups(store, changed=any(summary.status != "unchanged" for summary in summaries), loaded=summaries)
 
 
-def refresh_derived(store: Store, *, progress: Callable[[int, int], None] | None = None) -> None:
+def refresh_derived(
+    store: Store, *, progress: Callable[[int, int], None] | None = None, added: Sequence[str] = ()
+) -> None:
     """Alignments point into ledgers: after ledgers changed, align the new tasks and drop the
     links and cluster memberships of the tasks that are gone (when the store keeps
     alignments, and keeps them fresh on change), so that none points to a task that is gone or
-    different. Only the changed tasks are aligned, against the index kept beside the store."""
+    different. Only the changed tasks are aligned, against the index kept beside the store
+    (``added``: the ledgers a batch added, when it did nothing else)."""
     if store.realigns_on_change:
         from .compare.align import refresh_alignments
 
-        refresh_alignments(store, progress=progress)
+        refresh_alignments(store, progress=progress, added=added)
+
+
+def _added(summaries: list[LoadSummary]) -> list[str]:
+    """The ids of the ledgers a batch added, if that is all it did (none replaced or retired)."""
+    if any(summary.status not in ("new", "unchanged") or summary.replaces for summary in summaries):
+        return []
+    return [summary.id for summary in summaries if summary.status == "new"]
 
 
 def remove_ledgers(store: Store, ledger_ids: list[str], *, progress: Callable[[int, int], None] | None = None) -> None:

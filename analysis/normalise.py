@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 FILLER = "\u2060"
 """What a pinyin gloss becomes in the key: a word joiner, never part of a word."""
@@ -52,9 +52,11 @@ _KNOWN: set[str] = set()
 """Characters folded so far: ``str.translate`` then folds a text in one pass."""
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """The matching view of ``text``: same length, NFKC width-folded, simplified, glosses as
-    fillers."""
+    fillers. Remembered for the last 65,536 texts: readers ask for the key of one cell or line
+    many times, and a province's ledgers repeat its template's texts."""
     if not text:
         return text
     missing = set(text).difference(_KNOWN)

@@ -30,8 +30,15 @@ ROWS_PER_BLOCK = 256
 def weight(count: float, *, df: int, n: int) -> float:
     """The TF-IDF weight of a word counted ``count`` times in a task (sub-linear term
     frequency; a heading word alone, 0.5, is taken as it is) and found in ``df`` of ``n`` tasks."""
-    tf = 1 + math.log(count) if count >= 1 else count
-    return tf * (math.log((n + 1) / (df + 1)) + 1)
+    return term_frequency(count) * inverse_document_frequency(df=df, n=n)
+
+
+def term_frequency(count: float) -> float:
+    return 1 + math.log(count) if count >= 1 else count
+
+
+def inverse_document_frequency(*, df: int, n: int) -> float:
+    return math.log((n + 1) / (df + 1)) + 1
 
 
 def cosine(a: Bag, b: Bag, *, df: dict[str, int], n: int) -> float:
@@ -57,23 +64,32 @@ class Neighbours:
 
 
 def tfidf_matrix(bags: Sequence[Bag], *, df: dict[str, int], n: int) -> csr_matrix:
-    """One normalised row per bag, over the words of all ``bags``."""
+    """One normalised row per bag, over the words of all ``bags``. Each word's idf and each
+    count's tf are computed once by ``weight`` (the same floats as word by word); their products
+    and the rows' norms by numpy, over the whole matrix at once."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
     columns: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
+    indptr, indices, counts = [0], [], []
     for bag in bags:
-        row = [weight(count, df=df[word], n=n) for word, count in bag]
-        norm = math.sqrt(sum(v * v for v in row)) or 1.0
-        for (word, _), value in zip(bag, row):
+        for word, count in bag:
             indices.append(columns.setdefault(word, len(columns)))
-            data.append(value / norm)
+            counts.append(count)
         indptr.append(len(indices))
-    return csr_matrix(
-        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(bags), max(1, len(columns))),
-    )
+    idf = np.asarray([inverse_document_frequency(df=df[word], n=n) for word in columns], dtype=np.float64)
+    tf = {count: term_frequency(count) for count in set(counts)}
+    columns_of = np.asarray(indices, dtype=np.int64)
+    data = np.asarray([tf[count] for count in counts], dtype=np.float64) * idf[columns_of]
+    starts = np.asarray(indptr, dtype=np.int64)
+    sizes = np.diff(starts)
+    squares = np.zeros(len(bags), dtype=np.float64)
+    nonempty = sizes > 0
+    squares[nonempty] = np.add.reduceat(data * data, starts[:-1][nonempty]) if data.size else 0.0
+    norms = np.sqrt(squares)
+    norms[norms == 0] = 1.0
+    data /= np.repeat(norms, sizes)
+    return csr_matrix((data, columns_of, starts), shape=(len(bags), max(1, len(columns))))
 
 
 def neighbours(

@@ -55,3 +55,22 @@ def test_a_reference_run_past_its_time_limit_is_stopped_and_marked():
     assert run._reference_time(lambda: time.sleep(30), repeat=3, timeout=0.5) == (0.5, True)
     seconds, stopped = run._reference_time(lambda: sum(range(1000)), repeat=3, timeout=30)
     assert not stopped and 0 < seconds < 30
+
+
+def test_a_size_above_full_up_to_is_a_point_appended_to_the_results(tmp_path):
+    """The national point (N = 30,000 in bench/README.md): load, store size and saved queries
+    only, appended beside the runs already written."""
+    sys.path.insert(0, str(BENCH))
+    import run
+
+    out = tmp_path / "results.json"
+    kept = {"n": 1, "load_s": 1.0, "load_peak_mib": 100.0, "queries": {}}
+    out.write_text(json.dumps({"runs": [kept, {**kept, "n": 4, "replaced": True}]}), encoding="utf-8")
+    argv = ["--sizes", "4", "--full-up-to", "3", "--append", "--work", str(tmp_path / "work"), "--out", str(out)]
+    assert run.main([*argv, "--repeat", "1"]) == 0
+    runs = json.loads(out.read_text(encoding="utf-8"))["runs"]
+    assert [r["n"] for r in runs] == [1, 4] and runs[0] == kept
+    point = runs[1]
+    assert isinstance(point["load_s"], float) and isinstance(point["store_mib"], float)
+    assert point["queries"]["ledgers"]["rows"] == 4
+    assert not {"validate_s", "align_s", "one_more_load_s", "pages", "replaced"} & set(point)

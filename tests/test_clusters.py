@@ -51,6 +51,10 @@ def province(tmp_path_factory):
     return location, report, extra
 
 
+def _triples(links) -> set[tuple[str, str, float]]:
+    return {(x.source, x.target, round(float(x.score), 4)) for x in links}
+
+
 def _ledger_of(iri: str) -> str:
     return iri.split("/ledger/")[1].split("/")[0]
 
@@ -144,6 +148,11 @@ def test_one_more_county_is_aligned_alone(province, tmp_path):
     assert len(new_tasks) == TASKS
     # Nothing left to align after the load: the index matches the store.
     assert report is not None and (report.aligned, report.removed, report.rebuilt) == (0, 0, False)
+    # The load wrote only what changed, and what is stored is the index's every link and
+    # cluster (the counts kept with the index included).
+    assert _triples(after_links.values()) == _triples(report.alignments)
+    assert report.link_count == len(after_links) and report.cluster_count == len(after_clusters)
+    assert {c.iri: set(c.members) for c in report.clusters} == {k: set(c.members) for k, c in after_clusters.items()}
     # Every link made by the load touches the new county; no link between two old tasks is new.
     added = after_links.keys() - before_links.keys()
     assert added and all(after_links[k].source in new_tasks or after_links[k].target in new_tasks for k in added)
@@ -158,6 +167,69 @@ def test_one_more_county_is_aligned_alone(province, tmp_path):
         assert set(before_clusters[key].members) <= set(cluster.members)
 
 
+def test_a_ledger_written_without_its_refresh_is_aligned_by_the_next_load(province, tmp_path):
+    """A load that only adds ledgers reads just those — unless the store holds a ledger the
+    index does not know (here one written without the refresh a load does, as a load killed
+    in between would leave it): then every task is listed, and both counties are aligned."""
+    from zwgk.loaders import read_ledger
+    from zwgk.pipeline import prepare
+
+    location = tmp_path / "zwgk-data"
+    shutil.copytree(province[0], location)
+    places = henan_counties()[COUNTIES + 1 : COUNTIES + 3]
+    quiet, loud = (
+        write_ledger(tmp_path / f"late-{k}.csv", place=place, rows=template_rows(TASKS))
+        for k, place in enumerate(places)
+    )
+    with LedgerStore.open(location) as store:
+        store.load_prepared([prepare(read_ledger(quiet))])
+        load_paths(store, [loud])
+        ids = {info.source_file: info.id for info in store.ledgers()}
+        linked = {_ledger_of(x.source) for x in stored_alignments(store)} | {
+            _ledger_of(x.target) for x in stored_alignments(store)
+        }
+        report = refresh_alignments(store)
+    assert {ids["late-0.csv"], ids["late-1.csv"]} <= linked
+    assert report is not None and (report.aligned, report.tasks) == (0, TASKS * (COUNTIES + 3) - 3)
+
+
+def test_a_load_appends_its_changes_to_the_index_log_and_reading_replays_them(province, tmp_path, monkeypatch):
+    """A one-ledger load writes what it changed beside the index instead of the whole index;
+    the index read back (base and log) is the one the loads left, and a rebuild folds the log.
+    (The log is folded once it is half the index's size, which a province this small reaches
+    at its second load: the limit is raised here so that two entries are replayed.)"""
+    from zwgk.compare import index as index_module
+    from zwgk.compare.align import _stored_revision
+    from zwgk.compare.index import LOG_SUFFIX, AlignIndex, index_path
+
+    monkeypatch.setattr(index_module, "LOG_SHARE", 100.0)
+
+    location = tmp_path / "zwgk-data"
+    shutil.copytree(province[0], location)
+    log = location / (INDEX_FILE + LOG_SUFFIX)
+    base = (location / INDEX_FILE).read_bytes()
+    places = henan_counties()[COUNTIES + 1 : COUNTIES + 3]
+    with LedgerStore.open(location) as store:
+        for k, place in enumerate(places):
+            load_paths(store, [write_ledger(tmp_path / f"more-{k}.csv", place=place, rows=template_rows(TASKS))])
+        assert log.exists() and (location / INDEX_FILE).read_bytes() == base
+        revision = _stored_revision(store)
+        assert revision is not None
+        replayed = AlignIndex.read(index_path(location), revision=revision)
+        assert replayed is not None
+        replayed.save(tmp_path / "whole.pickle.z", revision=revision)
+        whole = AlignIndex.read(tmp_path / "whole.pickle.z", revision=revision)
+        # A log whose last entry was cut off (a write interrupted) does not reach the store's
+        # revision: the index is not used, and the next load rebuilds it.
+        log.write_bytes(log.read_bytes()[:-5])
+        assert AlignIndex.read(index_path(location), revision=revision) is None
+        report = align_store(store)
+    assert whole is not None and replayed.tasks == whole.tasks and len(replayed.tasks) == TASKS * (COUNTIES + 3) - 3
+    assert (replayed.chosen, replayed.members, replayed.cluster_of) == (whole.chosen, whole.members, whole.cluster_of)
+    assert (replayed.link_count, replayed.cluster_count) == (len(whole.links()), len(whole.clusters()))
+    assert (report.link_count, report.rebuilt) == (replayed.link_count, True) and not log.exists()
+
+
 def test_removing_a_county_drops_its_links_and_memberships(province, tmp_path):
     location = tmp_path / "zwgk-data"
     shutil.copytree(province[0], location)
@@ -168,7 +240,10 @@ def test_removing_a_county_drops_its_links_and_memberships(province, tmp_path):
         remove_ledgers(store, [county])
         links = stored_alignments(store)
         clusters = stored_clusters(store)
+        report = refresh_alignments(store)
     assert not any(x.source.startswith(prefix) or x.target.startswith(prefix) for x in links)
+    assert report is not None and _triples(links) == _triples(report.alignments)
+    assert (report.link_count, report.cluster_count) == (len(links), len(clusters))
     assert [c.iri for c in clusters] == [c.iri for c in before]
     for old, new in zip(before, clusters):
         assert set(new.members) == {m for m in old.members if not m.startswith(prefix)}

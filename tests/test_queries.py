@@ -251,13 +251,21 @@ ROLLED_UP = {
 
 
 def direct(store, table):
-    """A table computed from the ledgers now, by the internal query the rollups are written from."""
+    """A table computed from the ledgers now, by the internal query the rollups are written from,
+    its concatenated column as the rollups keep it: the distinct parts in code point order (the
+    order GROUP_CONCAT gives is the query plan's)."""
+    from zwgk.queries.rollups import CONCATENATED, SEPARATOR
     from zwgk.queries.saved import internal
 
-    return [
-        tuple(term.value if term is not None else None for term in row)
-        for row in store.query(internal(f"rollup-{table}"))
-    ]
+    answer = store.query(internal(f"rollup-{table}"))
+    joined = [v.value for v in answer.variables].index(CONCATENATED[table]) if table in CONCATENATED else None
+    out = []
+    for row in answer:
+        values = [term.value if term is not None else None for term in row]
+        if joined is not None:
+            values[joined] = SEPARATOR.join(sorted(set(values[joined].split(SEPARATOR))))
+        out.append(tuple(values))
+    return out
 
 
 def assert_rollups_answer_as_the_ledgers(store):
@@ -329,3 +337,143 @@ def test_a_refresh_keeps_the_ranks_of_rows_it_finds_again():
     }
     swapped = _ranks(["b", "a"], {"a": Decimal(1), "b": Decimal(2)})
     assert swapped == {"b": 2, "a": Decimal("2.5")}
+
+
+# A batch that only adds ledgers refreshes only the rows they can change, from the row index kept
+# beside the store; the result is the full refresh's, row for row and in order.
+
+
+def _write(store, path):
+    """One ledger file written as a load writes it, without the refresh of the rollups after it."""
+    from zwgk.loaders import read_ledger
+    from zwgk.pipeline import prepare
+
+    [summary] = store.load_prepared([prepare(read_ledger(path))])
+    store.compact()
+    return summary
+
+
+def _answers(store):
+    return {
+        name: rows(store, name, before="2100-01-01") if name == "tasks-due-before" else rows(store, name)
+        for name in ROLLED_UP
+    }
+
+
+def _variant(samples, tmp_path, name, place, *, sample="002", named="湖北省"):
+    """A sample as another place's ledger (another file, so not a re-reading of it)."""
+    path = tmp_path / name
+    path.write_text(samples[sample].read_text(encoding="utf-8").replace(named, place), encoding="utf-8")
+    return path
+
+
+def test_a_batch_that_adds_ledgers_refreshes_only_their_rows(writable_store, samples, tmp_path):
+    from zwgk.pipeline import load_paths, remove_ledgers
+    from zwgk.queries.rollups import INDEX_FILE, _refresh_added, refresh_rollups, rollup_tables
+
+    with LedgerStore.open(writable_store) as opened:
+        remove_ledgers(opened, [HUBEI])  # every table computed, and the index written
+        assert (writable_store / INDEX_FILE).exists()
+        assert rows(opened, "shared-units") == []
+        # 秘书处 becomes shared: a name in one ledger until now, summed over every ledger
+        report = _refresh_added(opened, [_write(opened, samples["002"]).id])
+        assert_rollups_answer_as_the_ledgers(opened)
+        assert rows(opened, "shared-units") == [("秘书处", "2", "31", "河南省; 湖北省")]
+        assert report == rollup_tables(opened)
+        # a name shared already: the added ledger's tallies added to the row kept
+        wuhan = _write(opened, _variant(samples, tmp_path, "wuhan.txt", "武汉市"))
+        report = _refresh_added(opened, [wuhan.id])
+        assert_rollups_answer_as_the_ledgers(opened)
+        assert rows(opened, "shared-units")[0][:2] == ("秘书处", "3")
+        assert rows(opened, "shared-units")[0][3] == "武汉市; 河南省; 湖北省"  # parts in code point order
+        assert report == rollup_tables(opened)
+        # a ledger without a jurisdiction: the groups whose jurisdiction is unbound
+        nowhere = _write(opened, _variant(samples, tmp_path, "nowhere.txt", "", sample="003", named="淮南市"))
+        _refresh_added(opened, [nowhere.id])
+        assert_rollups_answer_as_the_ledgers(opened)
+        assert any(row[1] is None for row in rows(opened, "agency-types"))
+        assert any(row[0] is None for row in rows(opened, "lead-workload"))
+        # and through the pipeline, as zwgk load does it
+        load_paths(opened, [_variant(samples, tmp_path, "xiangyang.txt", "襄阳市")])
+        assert_rollups_answer_as_the_ledgers(opened)
+        assert rows(opened, "shared-units")[0][:2] == ("秘书处", "4")
+        kept = _answers(opened)
+        refresh_rollups(opened, rebuild=True)
+        assert _answers(opened) == kept
+
+
+def test_an_index_that_does_not_match_the_store_refreshes_every_table(writable_store, samples, tmp_path):
+    import shutil
+
+    from zwgk.pipeline import remove_ledgers
+    from zwgk.queries.rollups import INDEX_FILE, _refresh_added, _Unsure, keep_rollups
+
+    index = writable_store / INDEX_FILE
+    with LedgerStore.open(writable_store) as opened:
+        remove_ledgers(opened, [HUBEI, HUALONG])
+        index.unlink()  # missing
+        hubei = _write(opened, samples["002"])
+        with pytest.raises(_Unsure):
+            _refresh_added(opened, [hubei.id])
+        keep_rollups(opened, changed=True, loaded=[hubei])
+        assert_rollups_answer_as_the_ledgers(opened)
+        assert index.exists()
+        shutil.copy(index, tmp_path / "old.json.gz")
+        remove_ledgers(opened, [HUBEI])
+        shutil.copy(tmp_path / "old.json.gz", index)  # of another state of the rollups
+        hubei = _write(opened, samples["002"])
+        with pytest.raises(_Unsure):
+            _refresh_added(opened, [hubei.id])
+        keep_rollups(opened, changed=True, loaded=[hubei])
+        assert_rollups_answer_as_the_ledgers(opened)
+        # a ledger written without the refresh after it (a load killed before it): the index
+        # matches the graph, not the ledgers
+        _write(opened, samples["004"])
+        wuhan = _write(opened, _variant(samples, tmp_path, "wuhan.txt", "武汉市"))
+        with pytest.raises(_Unsure):
+            _refresh_added(opened, [wuhan.id])
+        keep_rollups(opened, changed=True, loaded=[wuhan])
+        assert_rollups_answer_as_the_ledgers(opened)
+        assert {HUALONG, wuhan.id} <= {row[0] for row in rows(opened, "ledgers")}
+
+
+def test_the_sort_keys_order_rows_as_the_internal_queries_do(store):
+    from zwgk.queries.rollups import TABLES, _table_rows
+
+    for table in TABLES:
+        keys = _table_rows(store, table).keys
+        assert keys, table
+        assert list(keys) == sorted(keys), table
+        if table != "tasks-due":  # keyed by date and ledger only: a ledger's rows are added together
+            assert all(a < b for a, b in zip(keys, keys[1:])), table
+
+
+def test_the_sort_keys_order_values_as_oxigraph_does():
+    """Strings by code point (a prefix first), integers as numbers, dates as days, an unbound
+    value first: a key's string orders as Oxigraph's ORDER BY, alone and as parts of a key."""
+    from pyoxigraph import Store
+
+    from zwgk.queries.rollups import _PART, _date, _integer, _number, _text
+
+    texts = '"b" "a" "" "ab" "Z" "中国" "中" "𠀀" "ｚ" "é" "a b" "丁青县" "七星区" "中"@zh "ab"@zh UNDEF'
+    integers = "3 -5 0 10 100 1000000000000 -1000000000000 2"
+    dates = '"2020-01-31" "2019-12-31" "2020-10-01" "2020-02-01" "1999-01-01" "2020-01-04"'
+    pairs = '("a" "z") ("ab" "a") (UNDEF "x") ("a" UNDEF) ("" "b") ("a" "") ("a" "y") (UNDEF UNDEF)'
+    store = Store()
+    for values, head, ordered, key in (
+        (texts, "?v", "?v", lambda row: _text(row[0])),
+        (
+            " ".join(f'"{n}"^^xsd:integer' for n in integers.split()),
+            "?v",
+            "DESC(?v)",
+            lambda row: _number(-_integer(row[0])),
+        ),
+        (" ".join(f"{d}^^xsd:date" for d in dates.split()), "?v", "?v", lambda row: _date(row[0])),
+        (pairs, "(?v ?w)", "?v ?w", lambda row: _text(row[0]) + _PART + _text(row[1])),
+    ):
+        query = (
+            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+            f"SELECT * WHERE {{ VALUES {head} {{ {values} }} }} ORDER BY {ordered}"
+        )
+        found = [key(row) for row in store.query(query)]
+        assert found == sorted(found), values
