@@ -144,21 +144,26 @@ def shots(tmp_path_factory) -> Path:
 def follow(browser, element) -> None:
     """Click a link or a submit button and wait until the browser is on the next page: a click
     only starts the navigation, and on a busy machine the old page may still be there when the
-    next line looks."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    next line looks.
+
+    The old page is marked with a window property that a new document does not have. Asking
+    whether an old element went stale is not enough: in the middle of a navigation Chrome may
+    answer with an inspector error instead, so every WebDriver error while waiting means "not
+    yet"."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = browser.find_element("tag name", "html")
+    browser.execute_script("window.zwgkOldPage = true")
     element.click()
 
     def arrived(driver) -> bool:
-        try:
-            old.is_enabled()  # raises once the old page is gone
-            return False
-        except StaleElementReferenceException:
-            return driver.execute_script("return document.readyState") == "complete"
+        return bool(
+            driver.execute_script(
+                "return window.zwgkOldPage === undefined && document.readyState === 'complete'"
+            )
+        )
 
-    WebDriverWait(browser, 30).until(arrived)
+    WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(arrived)
 
 
 @pytest.fixture(scope="module")
