@@ -158,9 +158,7 @@ def follow(browser, element) -> None:
 
     def arrived(driver) -> bool:
         return bool(
-            driver.execute_script(
-                "return window.zwgkOldPage === undefined && document.readyState === 'complete'"
-            )
+            driver.execute_script("return window.zwgkOldPage === undefined && document.readyState === 'complete'")
         )
 
     WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(arrived)
