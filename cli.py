@@ -127,7 +127,12 @@ def main(ctx: click.Context, store: str | None, endpoint: str | None) -> None:
 def _open_store(ctx: click.Context, *, read_only: bool, wait: float = 0.0) -> Store:
     from .store import open_store
 
-    return open_store(location=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"), read_only=read_only, wait=wait)
+    store = open_store(location=ctx.obj.get("store"), endpoint=ctx.obj.get("endpoint"), read_only=read_only, wait=wait)
+    interrupted = store.interrupted
+    if interrupted is not None and (interrupted.ledgers or read_only):
+        lang = _lang()
+        click.echo(("zwgk: 提示：" if lang == "zh" else "zwgk: notice: ") + interrupted.render(lang=lang), err=True)
+    return store
 
 
 @main.command()

@@ -118,11 +118,17 @@ def finish_batch(
 ) -> None:
     """After a batch is written, on an embedded or a remote store: compact what ``bulk_load``
     wrote, then bring the alignments up to date if any ledger changed (``progress`` hears
-    tasks aligned / tasks to align)."""
+    tasks aligned / tasks to align). A store that an earlier batch left unsettled (stopped
+    before this step, ``Store.interrupted``) has them refreshed whole, since what that batch
+    wrote was never aligned or rolled up; then the batch is settled."""
     store.compact()
-    if any(summary.status != "unchanged" for summary in summaries):
-        refresh_derived(store, progress=progress, added=_added(summaries))
-    keep_rollups(store, changed=any(summary.status != "unchanged" for summary in summaries), loaded=summaries)
+    interrupted = store.interrupted
+    unsettled = interrupted is not None and interrupted.unsettled
+    changed = unsettled or any(summary.status != "unchanged" for summary in summaries)
+    if changed:
+        refresh_derived(store, progress=progress, added=() if unsettled else _added(summaries))
+    keep_rollups(store, changed=changed, loaded=() if unsettled else summaries)
+    store.settle()
 
 
 def refresh_derived(
@@ -151,6 +157,7 @@ def remove_ledgers(store: Store, ledger_ids: list[str], *, progress: Callable[[i
     store.remove(ledger_ids)
     refresh_derived(store, progress=progress)
     keep_rollups(store, changed=True)
+    store.settle()
 
 
 def load_paths(

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from ..export.tasks import TaskRow
     from ..shapes.report import LedgerValidation, ValidationResult
-    from ..store.base import LedgerInfo, LoadSummary, PreparedLedger, Store
+    from ..store.base import Interrupted, LedgerInfo, LoadSummary, PreparedLedger, Store
 
 AGENCY_BASE = ID + "agency/"
 PLACE_BASE = ID + "jurisdiction/"
@@ -661,6 +661,13 @@ class ServedStore:
         raise StoreError("the served store is read-only", message_zh="提供服务的数据库只读")
 
     def compact(self) -> None:
+        """Nothing to do: the store is read-only."""
+
+    @property
+    def interrupted(self) -> Interrupted | None:
+        return self._inner.interrupted
+
+    def settle(self) -> None:
         """Nothing to do: the store is read-only."""
 
     def close(self) -> None:

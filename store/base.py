@@ -188,6 +188,50 @@ class LoadSummary:
 
 
 @dataclass(frozen=True)
+class Interrupted:
+    """What an earlier load that was stopped (killed, a power cut) left in the store, found when
+    the store is opened. ``ledgers``: the ids of the ledgers it was writing in several calls and
+    had not finished, which a writer removes on opening (``removed``) and a reader only sees;
+    ``unsettled``: the batch ended before its alignments and rollups were brought up to date, so
+    the next load or removal refreshes them whole."""
+
+    ledgers: tuple[str, ...]
+    removed: bool
+    unsettled: bool
+
+    def render(self, *, lang: str = "en") -> str:
+        names = "、".join(self.ledgers) if lang == "zh" else ", ".join(self.ledgers)
+        if lang == "zh":
+            parts = []
+            if self.ledgers and self.removed:
+                parts.append(f"上次加载中断，未写完的台账 {names} 已移除，请重新加载其文件")
+            elif self.ledgers:
+                parts.append(f"上次加载中断，台账 {names} 只写入了一部分；下次写入时将移除，请重新加载其文件")
+            if self.unsettled:
+                parts.append("比对结果与汇总表尚未更新，下次加载或删除时将全部重算（也可运行 zwgk rollups --rebuild）")
+            return "；".join(parts)
+        parts = []
+        if self.ledgers and self.removed:
+            parts.append(
+                f"an earlier load was stopped part-way: ledger(s) {names}, not written whole, were removed; load their files again"
+            )
+        elif self.ledgers:
+            parts.append(
+                f"an earlier load was stopped part-way: ledger(s) {names} are only partly written; "
+                "the next writer removes them; load their files again"
+            )
+        if self.unsettled:
+            parts.append(
+                "alignments and rollups were not brought up to date after it: the next load or removal "
+                "recomputes them whole (or run zwgk rollups --rebuild)"
+            )
+        return "; ".join(parts)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True)
 class PreparedLedger:
     """A ledger read and built, ready to be written: its summary and its triples as compressed
     N-Triples lines. Compact and picklable, so that worker processes can prepare a province's
@@ -275,6 +319,15 @@ class Store(Protocol):
 
     def compact(self) -> None:
         """Merge what bulk writes left behind (a no-op where the server manages storage)."""
+
+    @property
+    def interrupted(self) -> Interrupted | None:
+        """What an earlier, stopped load left, as found when the store was opened (None when
+        nothing was; always None where the server keeps no journal)."""
+
+    def settle(self) -> None:
+        """Record that a batch's derived data (alignments, rollups) are up to date: the load
+        that wrote it is over (``zwgk.pipeline`` calls it last)."""
 
     def close(self) -> None: ...
 

@@ -6,11 +6,19 @@ is atomic: new ledgers are written a chunk at a time by one such call, and a led
 by a single ``DROP GRAPH …; INSERT DATA {…}`` request, so a failed or killed load leaves the
 previous version of each ledger, never half of it. All files of a batch are read and built
 before the first write, so a bad file stops the batch with the store unchanged — and every file
-is read, so that the refusal names all the bad ones at once."""
+is read, so that the refusal names all the bad ones at once.
+
+What one call cannot hold — a ledger of millions of triples, written in several ``bulk_load``
+calls to bound memory — is covered by a journal (``JOURNAL``) written before the first call and
+cleared after the last: a writer that opens the store and finds it names the ledgers a killed
+load had begun and removes them, so no ledger is ever left in part. The journal also says that
+a batch has begun and not yet brought its alignments and rollups up to date
+(``Interrupted.unsettled``), so that the next batch refreshes them whole."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -23,6 +31,7 @@ from ..ontology.iris import ONTOLOGY_GRAPH
 from ..ontology.iris import ledger as ledger_iri
 from .base import (
     GraphDigest,
+    Interrupted,
     LedgerInfo,
     LoadSummary,
     PreparedLedger,
@@ -32,7 +41,7 @@ from .base import (
     ontology_graph,
     select_ledgers,
 )
-from .lock import acquire_lock
+from .lock import acquire_lock, held
 
 DEFAULT_LOCATION = "zwgk-data"
 ENV_STORE = "ZWGK_STORE"
@@ -46,6 +55,10 @@ BULK_FILES = "bulk-*.sst"
 """The name of the files Oxigraph's bulk loader writes into the store folder before moving
 them into RocksDB (``rocksdb_wrapper.rs``: ``bulk-{random}.sst``). One that a full disk cut
 short stays behind, unread, taking the space that was missing; a failed load removes it."""
+JOURNAL = "zwgk-journal.json"
+"""The journal of a batch in progress, in the store folder: ``{"partial": [{"id", "graph"}…]}``,
+the ledgers being written in several calls (empty between them). Present from a batch's first
+write until ``settle``."""
 
 
 def store_location(option: str | os.PathLike[str] | None = None) -> Path:
@@ -62,6 +75,9 @@ class LedgerStore:
         self.read_only = read_only
         self._bulk_loaded = False
         self._release: Callable[[], None] | None = None
+        self._interrupted: Interrupted | None = None
+        self._journaled = False
+        self._partial: list[PreparedLedger] = []
 
     @classmethod
     def open(
@@ -104,13 +120,69 @@ class LedgerStore:
             raise store_os_error(exc, location=path, doing="open the store", doing_zh="打开数据库") from None
         opened = cls(store, location=path, read_only=read_only)
         opened._release = release
-        if not read_only:
-            try:
+        try:
+            opened._recover()
+            if not read_only:
                 opened.ensure_ontology()
-            except BaseException:
-                opened._close(quiet=True)
-                raise
+        except BaseException:
+            opened._close(quiet=True)
+            raise
         return opened
+
+    def _recover(self) -> None:
+        """Read the journal a stopped batch left (``JOURNAL``); as a writer, remove the ledgers
+        it had begun and not finished, so that none stays in part."""
+        entry = _read_journal(self.location)
+        if entry is None or (self.read_only and held(self.location)):
+            return  # nothing was stopped, or the journal is a batch under way in a writer
+        listed = entry.get("partial")
+        partial = [item for item in listed if isinstance(item, dict)] if isinstance(listed, list) else []
+        ids = tuple(str(item.get("id", "")) for item in partial)
+        if partial and not self.read_only:
+            graphs = [str(item["graph"]) for item in partial if "graph" in item]
+            try:
+                self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in graphs))
+                self._write_journal(partial=[])
+            except OSError as exc:
+                raise self._os_error(
+                    exc, doing="remove a ledger an earlier load left in part", doing_zh="移除上次加载未写完的台账"
+                ) from None
+        self._journaled = True
+        self._interrupted = Interrupted(ledgers=ids, removed=bool(ids) and not self.read_only, unsettled=True)
+
+    @property
+    def interrupted(self) -> Interrupted | None:
+        return self._interrupted
+
+    def settle(self) -> None:
+        """Remove the journal: the batch and its derived data are complete."""
+        if self.read_only or not self._journaled:
+            return
+        try:
+            (self.location / JOURNAL).unlink(missing_ok=True)
+            _sync_folder(self.location)
+        except OSError as exc:
+            raise self._os_error(exc, doing="finish the load", doing_zh="完成加载") from None
+        self._journaled = False
+
+    def _write_journal(self, *, partial: list[PreparedLedger] | list[dict[str, str]]) -> None:
+        """Write the journal whole (a new file renamed over the old, synced), before the write
+        it announces."""
+        items = [item if isinstance(item, dict) else {"id": item.summary.id, "graph": item.graph} for item in partial]
+        path = self.location / JOURNAL
+        fresh = path.with_name(JOURNAL + ".new")
+        with open(fresh, "w", encoding="utf-8") as handle:
+            json.dump({"partial": items}, handle, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(fresh, path)
+        _sync_folder(self.location)
+        self._journaled = True
+
+    def _begin(self) -> None:
+        """Before a batch's first write: the journal says a batch is under way."""
+        if not self._journaled:
+            self._write_journal(partial=[])
 
     def __enter__(self) -> LedgerStore:
         return self
@@ -184,10 +256,12 @@ class LedgerStore:
         ``bulk_load`` call each (atomic, and about twice as fast per triple as a transactional
         load); a ledger already in the store is compared (by digests, ``GraphDigest``) and, when
         it differs, replaced by one ``DROP + INSERT DATA`` update. A ledger larger than a chunk
-        (a 200,000-row sheet is millions of triples) is written in chunks of its own, and
-        replaced by dropping it first: a load killed in the middle of it leaves part of it, and
-        loading the file again writes it whole. Compaction and alignments are the caller's
-        (``zwgk.pipeline`` runs them once per batch).
+        (a 200,000-row sheet is millions of triples) is written in chunks of its own, named in
+        the journal meanwhile, and replaced by dropping it first: a load stopped in the middle of
+        it removes what it wrote of it (a kill: the next writer to open the store does), so the
+        ledger is absent — its previous version gone — until its file is loaded again.
+        Compaction and alignments are the caller's (``zwgk.pipeline`` runs them once per batch,
+        then ``settle``).
 
         A write that fails for the system's reasons (a full disk, a file size limit, a folder
         that became read-only) raises one ``StoreError`` (``DiskFull`` for space): the files
@@ -197,6 +271,7 @@ class LedgerStore:
         again, which completes it since loads are idempotent)."""
         written: list[tuple[str, bool]] = []
         bulk_files = self._bulk_files()
+        journaled = self._journaled
         try:
             return self._load_prepared(prepared, written=written)
         except BaseException as exc:
@@ -206,6 +281,9 @@ class LedgerStore:
                 with suppress(OSError):
                     leftover.unlink()
             if not isinstance(exc, OSError):
+                # Ctrl-C or a signal in the middle of a ledger written in several calls: its
+                # first calls are taken back now (a kill leaves that to the next writer).
+                self._take_back_partial()
                 raise
             # Only the graphs the failed call had begun are dropped: dropping one that is not
             # there writes to the disk too, and the disk may be the one that is full.
@@ -213,6 +291,10 @@ class LedgerStore:
             added = [graph for graph in fresh if self._holds(graph)]
             replaced = {graph for graph, new in written if not new} - set(fresh)
             undone = self._drop_quietly(added)
+            self._take_back_partial()
+            if undone and not replaced and not journaled and not self._partial:
+                with suppress(StoreError):
+                    self.settle()  # the store is as it was, with nothing left to refresh
             raise self._os_error(
                 exc,
                 doing=f"write {len(prepared)} ledger(s) to the store",
@@ -246,6 +328,14 @@ class LedgerStore:
             return False
         return True
 
+    def _take_back_partial(self) -> None:
+        """Drop the ledgers the journal names as being written in several calls, and say so in
+        the journal; left to the next writer if that fails too."""
+        if self._partial and self._drop_quietly([ledger.graph for ledger in self._partial]):
+            with suppress(OSError):
+                self._write_journal(partial=[])
+                self._partial = []
+
     def _load_prepared(self, prepared: list[PreparedLedger], *, written: list[tuple[str, bool]]) -> list[LoadSummary]:
         """``load_prepared``'s work; ``written`` collects each graph written, with whether it
         was new to the store."""
@@ -259,6 +349,7 @@ class LedgerStore:
         def flush() -> None:
             nonlocal chunk_size
             if chunk:
+                self._begin()
                 # Named before the write: a write that fails half-way is taken back whole.
                 written.extend((prepared[i].graph, True) for i in chunk)
                 self._write_new([prepared[i] for i in chunk])
@@ -280,6 +371,8 @@ class LedgerStore:
                 continue
             flush()
             status, changes[index] = self._status(ledger)
+            if status != "unchanged":
+                self._begin()
             if status != "unchanged" and ledger.triples > BULK_TRIPLES:
                 # Too big for one update in bounded memory: dropped, then written as a new one.
                 written.append((ledger.graph, False))
@@ -304,18 +397,26 @@ class LedgerStore:
         triples is never one string. Oxigraph's bulk loader keeps what one call gives it in
         memory in batches of a million triples (a 200,000-row sheet in one call peaked at 2 GB,
         in calls of ``BULK_TRIPLES`` at 0.7 GB): a ledger larger than ``BULK_TRIPLES`` is given
-        to it in calls of that size, each atomic, so that memory stays bounded; a load killed
-        between two of them leaves part of that one ledger, which loading the file again
-        replaces whole."""
+        to it in calls of that size, each atomic, so that memory stays bounded. Those ledgers
+        are named in the journal (``JOURNAL``) for as long as the calls last, so that a load
+        killed between two of them leaves no ledger in part once the store is opened again."""
         from pyoxigraph import RdfFormat
 
         if sum(ledger.triples for ledger in ledgers) < BULK_FROM:
             self._store.load(b"".join(block for block, _ in _nquads(ledgers)), format=RdfFormat.N_QUADS)
             return
+        several = sum(ledger.triples for ledger in ledgers) > BULK_TRIPLES
+        if several:
+            # More than one call: until the last, a kill would leave these ledgers in part.
+            self._write_journal(partial=ledgers)
+            self._partial = list(ledgers)
         blocks = _Blocks(_nquads(ledgers))
         while blocks.more():
             self._store.bulk_load(io.BufferedReader(_NQuads(blocks, lines=BULK_TRIPLES)), format=RdfFormat.N_QUADS)
             self._bulk_loaded = True
+        if several:
+            self._write_journal(partial=[])
+            self._partial = []
 
     def compact(self) -> None:
         """After a batch written by ``bulk_load``, merge its files (``Store.optimize``).
@@ -359,6 +460,7 @@ class LedgerStore:
     def remove(self, ledger_ids: list[str]) -> None:
         infos = self.resolve_ids(ledger_ids)
         try:
+            self._begin()
             self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{info.graph}>" for info in infos))
         except OSError as exc:
             raise self._os_error(exc, doing="remove ledgers from the store", doing_zh="删除台账") from None
@@ -454,3 +556,29 @@ class _NQuads(io.RawIOBase):
         buffer[:size] = self._left[:size]
         self._left = self._left[size:]
         return size
+
+
+def _read_journal(folder: Path) -> dict[str, Any] | None:
+    """The journal a batch left in ``folder``, or None. One that cannot be read (cut off by a
+    crash before its rename, which ``_write_journal`` rules out, or edited by hand) still says
+    that a batch was stopped, with no ledger named."""
+    try:
+        text = (folder / JOURNAL).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return {}
+    try:
+        entry = json.loads(text)
+    except ValueError:
+        return {}
+    return entry if isinstance(entry, dict) else {}
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename or a removal in ``folder`` durable."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

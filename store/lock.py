@@ -70,6 +70,26 @@ def acquire_lock(location: str | os.PathLike[str], *, purpose: str, wait: float 
     return release
 
 
+def held(location: str | os.PathLike[str]) -> bool:
+    """Whether a writer or ``zwgk serve`` holds the lock now (a reader asks, to tell a batch in
+    progress from one that was stopped). Asked only when there is a reason to: the shared lock
+    taken for an instant here would make a writer starting at that instant without ``--wait``
+    find the store busy."""
+    import fcntl
+
+    try:
+        handle = open(Path(location) / LOCK_NAME, encoding="utf-8")
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
 def _lock_holder(handle: IO[str]) -> str:
     try:
         handle.seek(0)

@@ -34,6 +34,7 @@ from ..errors import StoreError
 from ..ontology.iris import ONTOLOGY_GRAPH
 from ..ontology.iris import ledger as ledger_iri
 from .base import (
+    Interrupted,
     LedgerInfo,
     LoadSummary,
     PreparedLedger,
@@ -427,6 +428,14 @@ class RemoteStore:
 
     def compact(self) -> None:
         """Nothing to do: the server manages its own storage."""
+
+    @property
+    def interrupted(self) -> Interrupted | None:
+        """None: each ledger is one Graph Store ``PUT``, which the server applies whole."""
+        return None
+
+    def settle(self) -> None:
+        """Nothing to record: the rollups of a remote store are recomputed on every batch."""
 
     def remove(self, ledger_ids: list[str]) -> None:
         for info in self.resolve_ids(ledger_ids):
