@@ -188,3 +188,47 @@ def test_the_oxigraph_child_dies_with_a_killed_server_even_after_a_restart(writa
     else:
         os.kill(restarted, signal.SIGKILL)
         pytest.fail("the Oxigraph child outlived the killed server")
+
+
+def test_ctrl_c_stops_the_server_at_once_while_it_runs_a_runaway_query(writable_store):
+    """Ctrl-C in the terminal of ``zwgk serve`` while a client waits on a query that would run
+    for hours: the server and its Oxigraph child end within 2 s, with one line and no
+    traceback, and the store is free for a writer."""
+    import threading
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from cli_process import ctrl_c
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zwgk.cli", "--store", str(writable_store), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "ZWGK_LANG": "en"},
+    )
+    assert f"http://127.0.0.1:{port}/" in process.stdout.readline().decode()
+    (oxigraph,) = children(process.pid)
+    answers: list[tuple[int, bytes]] = []
+    client = threading.Thread(
+        target=lambda: answers.append(post_form(f"http://127.0.0.1:{port}/sparql", "query", RUNAWAY)), daemon=True
+    )
+    client.start()
+    time.sleep(1.5)  # the query is running in the child (the default timeout is 60 s)
+    assert client.is_alive()
+    ended = ctrl_c(process, within=2.0)
+    assert ended is not None, "zwgk serve was still running 2 s after Ctrl-C"
+    stderr, _ = ended
+    assert "Traceback" not in stderr, stderr
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline and _alive(oxigraph):
+        time.sleep(0.05)
+    assert not _alive(oxigraph), "the Oxigraph child outlived the server"
+    with LedgerStore.open(writable_store) as store:
+        assert len(store.ledgers()) == 5
+
+
+def _alive(pid: int) -> list[int]:
+    """``[pid]`` while that process runs (a zombie counts as ended), else ``[]``."""
+    state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.strip()
+    return [pid] if state and not state.startswith("Z") else []
