@@ -133,8 +133,22 @@ class BuiltLedger:
     agencies: int
 
 
-MEMO = 4096
-"""Texts whose analysis (units, topics, requirements, deadlines) one ledger's builder remembers."""
+MEMO = 8192
+"""Texts whose analysis (units, topics, requirements, deadlines) a process remembers."""
+
+# A ledger repeats itself — one unit cell (县财政局、县民政局) in hundreds of rows, one task for
+# every township — and a province's ledgers repeat each other: its counties copy its template.
+# What the analysis makes of a text depends on the text and the packaged vocabularies only, so
+# it is asked once per text in a process (a loading worker builds many ledgers), not once per
+# ledger; the caches are bounded, so that ledgers of distinct texts cost no more. Their answers
+# are shared and never changed by the builder.
+_units = lru_cache(maxsize=MEMO)(split_units)
+_topics = lru_cache(maxsize=MEMO)(classify_topics)
+_requirements = lru_cache(maxsize=MEMO)(find_requirements)
+_deadline = lru_cache(maxsize=MEMO)(parse_deadline)
+_deadlines_in = lru_cache(maxsize=MEMO)(find_deadlines)
+ANALYSIS_CACHES = (_units, _topics, _requirements, _deadline, _deadlines_in)
+"""Cleared by whoever changes a vocabulary in a running process (tests editing a data file)."""
 
 
 def ledger_id(record: LedgerRecord) -> str:
@@ -155,14 +169,11 @@ class _Builder:
         quads (``scope``) cannot recur and are not remembered."""
         self.scope: str | None = None
         """The IRI of the task being built: quads about it or under it are its own."""
-        # A ledger repeats itself: one unit cell (县财政局、县民政局) in hundreds of rows, one
-        # task for every township. What the analysis makes of a text is asked once per text;
-        # the caches are bounded, so that a ledger of distinct texts costs no more.
-        self.units = lru_cache(maxsize=MEMO)(split_units)
-        self.topics = lru_cache(maxsize=MEMO)(classify_topics)
-        self.requirements = lru_cache(maxsize=MEMO)(find_requirements)
-        self.deadline = lru_cache(maxsize=MEMO)(parse_deadline)
-        self.deadlines_in = lru_cache(maxsize=MEMO)(find_deadlines)
+        self.units = _units
+        self.topics = _topics
+        self.requirements = _requirements
+        self.deadline = _deadline
+        self.deadlines_in = _deadlines_in
         self.indicators: set[str] = set()
         self.depth = 0
         self.stats = _Stats()

@@ -96,6 +96,7 @@ _AGENCIES = ("analysis", "data", "agencies.json")
 def _clear_unit_vocabulary_caches():
     from zwgk.analysis import agencies
     from zwgk.loaders import stream, table
+    from zwgk.ontology import builder
 
     for cached in (
         agencies._data,
@@ -104,6 +105,7 @@ def _clear_unit_vocabulary_caches():
         table.unit_patterns,
         stream._marked,
         stream.looks_like_units,
+        *builder.ANALYSIS_CACHES,
     ):
         cached.cache_clear()
 
