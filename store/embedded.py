@@ -38,6 +38,7 @@ from .base import (
     TaskChanges,
     internal_query,
     ledger_infos,
+    named_ledgers_query,
     ontology_graph,
     select_ledgers,
 )
@@ -472,7 +473,9 @@ class LedgerStore:
 
     def resolve_ids(self, ledger_ids: list[str] | None) -> list[LedgerInfo]:
         """The ledgers named (all when ``None``); an unknown id is an error."""
-        return select_ledgers(self.ledgers(), ledger_ids, location=self.location)
+        named = named_ledgers_query(ledger_ids) if ledger_ids is not None else None
+        infos = ledger_infos(self._store.query(named)) if named is not None else self.ledgers()
+        return select_ledgers(infos, ledger_ids, location=self.location)
 
     def quads(self, *, ledger_ids: list[str] | None = None, include_ontology: bool = True) -> Iterator[Any]:
         from pyoxigraph import NamedNode

@@ -40,6 +40,7 @@ from .base import (
     PreparedLedger,
     internal_query,
     ledger_infos,
+    named_ledgers_query,
     ontology_graph,
     select_ledgers,
     task_changes,
@@ -358,7 +359,9 @@ class RemoteStore:
         return ledger_infos(self._query(internal_query("ledgers")))
 
     def resolve_ids(self, ledger_ids: list[str] | None) -> list[LedgerInfo]:
-        return select_ledgers(self.ledgers(), ledger_ids, location=self.location)
+        named = named_ledgers_query(ledger_ids) if ledger_ids is not None else None
+        infos = ledger_infos(self._query(named)) if named is not None else self.ledgers()
+        return select_ledgers(infos, ledger_ids, location=self.location)
 
     def graph_names(self) -> list[str]:
         rows = self._query(internal_query("graph-names"))

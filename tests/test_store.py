@@ -149,6 +149,20 @@ def test_unknown_ledger_id(sample_store):
         list(store.quads(ledger_ids=["1999-0000000000"]))
 
 
+def test_ledgers_named_are_looked_up_by_id_and_given_in_the_order_named(sample_store):
+    """Named ledgers are found by their IRIs (no listing of every ledger), with the same records
+    as the list, in the order named; an unknown id or one that cannot be an id is one error."""
+    with LedgerStore.open(sample_store, read_only=True) as store:
+        every = {info.id: info for info in store.ledgers()}
+        wanted = sorted(every, reverse=True)[:3]
+        assert store.resolve_ids(wanted) == [every[lid] for lid in wanted]
+        assert store.resolve_ids([wanted[0], wanted[0]]) == [every[wanted[0]]] * 2
+        assert store.resolve_ids(None) == list(every.values())
+        for odd in (["1999-0000000000"], [wanted[0], "x> } ?s ?p ?o {"], ["石泉县"]):
+            with pytest.raises(StoreError, match="no ledger with id"):
+                store.resolve_ids(odd)
+
+
 def test_ontology_graph_is_loaded_once(sample_store):
     from pyoxigraph import NamedNode
 
