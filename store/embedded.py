@@ -156,7 +156,8 @@ class LedgerStore:
         return self._interrupted
 
     def settle(self) -> None:
-        """Remove the journal: the batch and its derived data are complete."""
+        """Remove the journal: the batch and its derived data are complete (and so is whatever
+        an earlier, stopped batch had left: ``interrupted`` is None from here on)."""
         if self.read_only or not self._journaled:
             return
         try:
@@ -165,6 +166,7 @@ class LedgerStore:
         except OSError as exc:
             raise self._os_error(exc, doing="finish the load", doing_zh="完成加载") from None
         self._journaled = False
+        self._interrupted = None
 
     def _write_journal(self, *, partial: list[PreparedLedger] | list[dict[str, str]]) -> None:
         """Write the journal whole (a new file renamed over the old, synced), before the write
