@@ -169,11 +169,6 @@ class _Builder:
         quads (``scope``) cannot recur and are not remembered."""
         self.scope: str | None = None
         """The IRI of the task being built: quads about it or under it are its own."""
-        self.units = _units
-        self.topics = _topics
-        self.requirements = _requirements
-        self.deadline = _deadline
-        self.deadlines_in = _deadlines_in
         self.indicators: set[str] = set()
         self.depth = 0
         self.stats = _Stats()
@@ -433,8 +428,8 @@ class _Builder:
     def deadlines(self, task: TaskRecord, base: str) -> list[tuple[NamedNode, DeadlineInfo, bool]]:
         year = self.record.year
         if task.deadline:
-            return [(NamedNode(f"{base}/deadline"), self.deadline(task.deadline, year=year), False)]
-        found = self.deadlines_in(task.text, year=year)
+            return [(NamedNode(f"{base}/deadline"), _deadline(task.deadline, year=year), False)]
+        found = _deadlines_in(task.text, year=year)
         return [(NamedNode(f"{base}/deadline/{k}"), info, True) for k, info in enumerate(found, start=1)]
 
     def task(self, ledger: NamedNode, scheme: NamedNode, position: int, task: TaskRecord, *, key: str) -> None:
@@ -457,7 +452,7 @@ class _Builder:
             self.add(node, zw("indicator"), indicator)
             stats.with_indicator += 1
         tops: set[str] = set()
-        for hit in self.topics(task.text, indicators=task.indicators):
+        for hit in _topics(task.text, indicators=task.indicators):
             self.add(node, zw("topic"), NamedNode(hit.topic))
             self.add(node, zw("topicRule"), Literal(hit.rule))
             tops.update(top_concepts().get(hit.topic, (hit.topic,)))
@@ -486,7 +481,7 @@ class _Builder:
             if task.deadline_inherited and not in_text:
                 self.add(dnode, zw("inherited"), typed("true", "boolean"))
         requirements = []
-        for k, req in enumerate(self.requirements(task.text), start=1):
+        for k, req in enumerate(_requirements(task.text), start=1):
             rnode = NamedNode(f"{base}/requirement/{k}")
             requirements.append(rnode)
             self.add(node, zw("requirement"), rnode)
@@ -501,7 +496,7 @@ class _Builder:
         borne: dict[str, bool] = {}
         """Agency IRI → whether it leads this task."""
         for cell in task.units:
-            for mention in self.units(cell.text, role=cell.role):
+            for mention in _units(cell.text, role=cell.role):
                 agency = self.agency(mention.name, is_group=mention.is_group, printed=mention.raw)
                 borne[agency.value] = borne.get(agency.value, False) or mention.role is Role.LEAD
                 self.add(node, zw(ROLE_PROPERTY[mention.role]), agency)

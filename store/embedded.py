@@ -168,10 +168,10 @@ class LedgerStore:
         self._journaled = False
         self._interrupted = None
 
-    def _write_journal(self, *, partial: list[PreparedLedger] | list[dict[str, str]]) -> None:
+    def _write_journal(self, *, partial: list[PreparedLedger]) -> None:
         """Write the journal whole (a new file renamed over the old, synced), before the write
         it announces."""
-        items = [item if isinstance(item, dict) else {"id": item.summary.id, "graph": item.graph} for item in partial]
+        items = [{"id": ledger.summary.id, "graph": ledger.graph} for ledger in partial]
         path = self.location / JOURNAL
         fresh = path.with_name(JOURNAL + ".new")
         with open(fresh, "w", encoding="utf-8") as handle:

@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from cli_process import zwgk
 
 from zwgk.loaders import read_ledger
 from zwgk.ontology.builder import build_ledger
@@ -98,11 +99,7 @@ load_paths(store, [Path(path) for path in batch], workers=1)
 """
 
 
-def _zwgk(location, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ZWGK_LANG": "en"}
-    return subprocess.run(
-        [sys.executable, "-m", "zwgk.cli", "--store", str(location), *args], capture_output=True, text=True, env=env
-    )
+EN = {"ZWGK_LANG": "en"}
 
 
 def test_a_ledger_killed_between_its_bulk_calls_is_removed_and_the_next_load_settles_the_store(tmp_path, samples):
@@ -122,27 +119,29 @@ def test_a_ledger_killed_between_its_bulk_calls_is_removed_and_the_next_load_set
         text=True,
     )
     assert script.returncode == 137, script.stderr
-    victim_graph = build_ledger(read_ledger(victim)).graph
+    first_id, whole_id = (build_ledger(read_ledger(path)).id for path in (first, whole))
+    built = build_ledger(read_ledger(victim))
+    victim_id, victim_graph = built.id, built.graph
     with LedgerStore.open(location, read_only=True) as store:
         assert store.interrupted is not None and store.interrupted.unsettled
-        assert store.interrupted.ledgers == (_ledger_id(victim),) and not store.interrupted.removed
+        assert store.interrupted.ledgers == (victim_id,) and not store.interrupted.removed
         part = set(store.raw.quads_for_pattern(None, None, None, _node(victim_graph)))
         assert 0 < len(part) < len(expected[victim_graph])  # the kill did leave it in part
         # The rollups know only the first batch: the stopped one never reached them.
-        assert [row[0] for row in saved.run(store, saved.find_query("ledgers")).values()] == [_ledger_id(first)]
+        assert [row[0] for row in saved.run(store, saved.find_query("ledgers")).values()] == [first_id]
 
-    listed = _zwgk(location, "ledgers")
+    listed = zwgk("--store", str(location), "ledgers", env=EN)
     assert listed.returncode == 0, listed.stderr
     assert listed.stderr.splitlines()[0] == (
-        f"zwgk: notice: an earlier load was stopped part-way: ledger(s) {_ledger_id(victim)} are only partly "
+        f"zwgk: notice: an earlier load was stopped part-way: ledger(s) {victim_id} are only partly "
         "written; the next writer removes them; load their files again; alignments and rollups were not brought "
         "up to date after it: the next load or removal recomputes them whole (or run zwgk rollups --rebuild)"
     )
 
     # A load that changes nothing: the writer removes the part, and the batch settles the store.
-    again = _zwgk(location, "load", str(whole))
+    again = zwgk("--store", str(location), "load", str(whole), env=EN)
     assert again.returncode == 0, again.stderr
-    assert f"ledger(s) {_ledger_id(victim)}, not written whole, were removed" in again.stderr
+    assert f"ledger(s) {victim_id}, not written whole, were removed" in again.stderr
     assert not (location / JOURNAL).exists()
     with LedgerStore.open(location, read_only=True) as store:
         assert store.interrupted is None
@@ -150,16 +149,12 @@ def test_a_ledger_killed_between_its_bulk_calls_is_removed_and_the_next_load_set
         for info in store.ledgers():
             assert set(store.raw.quads_for_pattern(None, None, None, _node(info.graph))) == expected[info.graph]
         ids = [row[0] for row in saved.run(store, saved.find_query("ledgers")).values()]
-        assert sorted(ids) == sorted([_ledger_id(first), _ledger_id(whole)])
+        assert sorted(ids) == sorted([first_id, whole_id])
 
-    loaded = _zwgk(location, "load", str(victim))
+    loaded = zwgk("--store", str(location), "load", str(victim), env=EN)
     assert loaded.returncode == 0, loaded.stderr
     assert "notice" not in loaded.stderr
     with LedgerStore.open(location, read_only=True) as store:
         assert set(store.raw.quads_for_pattern(None, None, None, _node(victim_graph))) == expected[victim_graph]
         ids = [row[0] for row in saved.run(store, saved.find_query("ledgers")).values()]
         assert len(ids) == 3
-
-
-def _ledger_id(path) -> str:
-    return build_ledger(read_ledger(path)).id
