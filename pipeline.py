@@ -61,8 +61,8 @@ def prepare(record: LedgerRecord) -> PreparedLedger:
         triples += len(lines)
         lines.clear()
 
-    for chunk in ledger.chunks():
-        lines.extend(f"{q.subject} {q.predicate} {q.object} ." for q in chunk)
+    for chunk in ledger.lines():
+        lines.extend(chunk)
         if len(lines) >= PACKED_LINES:
             pack()
     if lines:

@@ -100,6 +100,9 @@ class _Vocabulary:
     markers: tuple[tuple[str, str], ...]
     """(word, kind), longest first: 牵头负责 before 牵头 before 负责."""
     adverbs: tuple[str, ...]
+    marker_words: tuple[str, ...]
+    """The adverbs and the markers' words: what a role marker can begin with. A cell is asked
+    for a marker at every position, and at most positions none of these begins."""
     note_openers: tuple[str, ...]
     etc_words: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -180,10 +183,12 @@ def _vocabulary() -> _Vocabulary:
     markers = [(w, _LEAD) for w in data["lead_markers"]]
     markers += [(w, _COOPERATING) for w in data["cooperating_markers"]]
     markers += [(w, _RESPONSIBLE) for w in data["responsible_markers"]]
+    adverbs = by_length([fold(w) for w in data["marker_adverbs"]])
     return _Vocabulary(
         hard=frozenset(fold(data["hard_separators"])) | frozenset(data["hard_separators"]),
         markers=tuple(sorted(((fold(w), k) for w, k in markers), key=lambda m: len(m[0]), reverse=True)),
-        adverbs=by_length([fold(w) for w in data["marker_adverbs"]]),
+        adverbs=adverbs,
+        marker_words=(*adverbs, *(fold(w) for w, _ in markers)),
         note_openers=by_length([fold(w) for w in data["note_openers"]]),
         etc_words=by_length(data["etc_words"]),
         conjunctions=by_length(data["conjunctions"]),
@@ -268,6 +273,8 @@ def _marker_at(text: str, start: int) -> tuple[int, str | None] | None:
             kinds.append(inner[1])
             i = end + 1
             continue
+        if not text.startswith(v.marker_words, i):
+            break
         adverb = next((w for w in v.adverbs if text.startswith(w, i)), None)
         if adverb is not None:
             i += len(adverb)

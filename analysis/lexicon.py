@@ -77,6 +77,27 @@ def _cut(text: str) -> tuple[str, ...]:
     return tuple(_state()["tokenizer"].cut(text, HMM=False))
 
 
+def runs(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that jieba segments with its dictionary: the runs of Chinese
+    characters, letters, digits and ``+#&._%-`` (jieba's own pattern). jieba cuts each run on its
+    own and never makes a word across a run's edge, so the words of a run cut alone are the
+    text's words there: who needs the word boundaries at one place cuts only the run around it
+    (``run_edges``), and at a run's edge needs no cutting at all."""
+    from jieba import re_han_default
+
+    return [match.span() for match in re_han_default.finditer(text)]
+
+
+def run_edges(run: str) -> frozenset[int]:
+    """The offsets in a run (``runs``) where a jieba word begins or ends, 0 and its length
+    included."""
+    edges, offset = {0}, 0
+    for word in _cut(run):
+        offset += len(word)
+        edges.add(offset)
+    return frozenset(edges)
+
+
 def _posseg() -> Any:
     # The tagger reads jieba's whole tagged dictionary (about 2 s), which word-splitting alone
     # never needs: it is built only when a caller first asks for tags.

@@ -171,7 +171,7 @@ def _compare(source: Source, *, each: Callable[[Reading], object] | None = None)
     equals), which gets the warnings of the readers that failed. Only that one is held here
     between two readings, so that ``_best`` keeps one record of a big file at a time, not one
     per reader."""
-    from .score import plausibility
+    from .score import Page, plausibility
 
     layouts = [get_layout(name) for name in layout_names()]
     binary = any(source.data.startswith(m) for layout in layouts for m in layout.magic)
@@ -180,6 +180,7 @@ def _compare(source: Source, *, each: Callable[[Reading], object] | None = None)
     failed: list[LedgerWarning] = []
     refusals: list[InputError] = []
     best: Reading | None = None
+    page: Page | None = None  # what every reading of the text is measured against: made once
     for layout in layouts:
         if binary != any(source.data.startswith(m) for m in layout.magic):
             continue
@@ -202,7 +203,8 @@ def _compare(source: Source, *, each: Callable[[Reading], object] | None = None)
         if binary:
             value = 1.0 if record.tasks else 0.0
         else:
-            value = plausibility(record, lines=source.lines).value
+            page = page or Page.of(source.lines)
+            value = plausibility(record, lines=source.lines, page=page).value
             if record.tasks and (
                 layout.whole_rows or (layout.delimiter and _whole_rows(source, record, layout.delimiter))
             ):

@@ -41,7 +41,24 @@ class Plausibility:
 def _weight(text: str) -> int:
     """Letters, digits and characters of a text: what a reading can explain (punctuation and
     cell separators are the same in every reading)."""
-    return sum(1 for ch in fold(text) if ch.isalnum())
+    return sum(map(str.isalnum, fold(text)))
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every reading of one text is measured against: its lines folded, and the weight of
+    its content (debris left out). It depends on the text alone, so a file read by several
+    readers has it made once (``plausibility``'s ``page``), not once per reading."""
+
+    folded: list[str]
+    total: int
+
+    @classmethod
+    def of(cls, lines: list[str]) -> Page:
+        return cls(
+            folded=[fold(line) for line in lines],
+            total=sum(_weight(line) for line in lines if line.strip() and not is_page_debris(line)) or 1,
+        )
 
 
 def _task_like(text: str) -> bool:
@@ -64,13 +81,16 @@ def _numbering(record: LedgerRecord) -> float:
     return sum(1 for a, b in pairs if int(a) < int(b) <= int(a) + 3 or int(b) == 1) / len(pairs)
 
 
-def plausibility(record: LedgerRecord, *, lines: list[str]) -> Plausibility:
+def plausibility(record: LedgerRecord, *, lines: list[str], page: Page | None = None) -> Plausibility:
+    """How plausible a reading of ``lines`` is (``page``: ``Page.of(lines)``, when the caller
+    measures several readings of them)."""
     from .stream import looks_like_units, split_outside_brackets
 
     if not record.tasks:
         return Plausibility(0.0, 0.0, 0.0, 0.0, 0.0)
-    folded = [fold(line) for line in lines]
-    total = sum(_weight(line) for line in lines if line.strip() and not is_page_debris(line)) or 1
+    if page is None:
+        page = Page.of(lines)
+    folded, total = page.folded, page.total
     used = 0
     seen_units: set[str] = set()
     seen_paths: set[str] = set()

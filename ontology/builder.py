@@ -42,11 +42,20 @@ ROLE_CONCEPT = {Role.LEAD: "LeadRole", Role.RESPONSIBLE: "ResponsibleRole", Role
 ROLE_PROPERTY = {Role.LEAD: "leadUnit", Role.RESPONSIBLE: "responsibleUnit", Role.COOPERATING: "responsibleUnit"}
 
 
+TERMS = 1024
+"""Vocabulary terms a process remembers (``zw``, ``_n``): the ontologies name a few hundred."""
+
+
+@lru_cache(maxsize=TERMS)
 def zw(name: str) -> NamedNode:
+    """A term of the ontology. Terms are made once per process: a ledger names a few dozen of
+    them hundreds of thousands of times, and checking an IRI costs more than looking it up."""
     return NamedNode(iris.ZW + name)
 
 
+@lru_cache(maxsize=TERMS)
 def _n(ns: str, name: str) -> NamedNode:
+    """A term of another vocabulary (SKOS, PROV…), made once per process like ``zw``."""
     return NamedNode(ns + name)
 
 
@@ -65,7 +74,7 @@ def zh(text: str) -> Literal:
 
 
 def typed(value: object, datatype: str) -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + datatype))
+    return Literal(str(value), datatype=_n(XSD, datatype))
 
 
 def outline_number(printed: str) -> Heading | None:
@@ -156,23 +165,37 @@ def ledger_id(record: LedgerRecord) -> str:
     return iris.ledger_id(jurisdiction=record.jurisdiction, year=record.year, document=document)
 
 
+_Triple = tuple[NamedNode, NamedNode, NamedNode | Literal]
+"""A quad of the ledger's graph without its graph."""
+_Facets = tuple[str | None, NamedNode | None]
+"""An agency's type IRI and owning jurisdiction."""
+
+
 class _Builder:
     def __init__(self, record: LedgerRecord) -> None:
         self.record = record
         self.lid = ledger_id(record)
         self.graph = NamedNode(iris.graph(self.lid))
-        self.quads: dict[Quad, None] = {}
-        """The quads not yet handed out (``chunks``), insertion-ordered and duplicate-free."""
-        self.shared: set[Quad] = set()
+        self.quads: dict[_Triple, None] = {}
+        """The quads not yet handed out (``chunks``), insertion-ordered and duplicate-free, as
+        their (subject, predicate, object): all are in ``graph``."""
+        self.shared: set[_Triple] = set()
         """Every quad handed out that another task can meet again (an agency's, an
         indicator's, a place's, the ledger's): a term met twice is written once. A task's own
         quads (``scope``) cannot recur and are not remembered."""
         self.scope: str | None = None
         """The IRI of the task being built: quads about it or under it are its own."""
+        self.under_scope = ""
+        """``scope`` followed by ``/``: the start of the IRIs under the task."""
+        self.built_agencies: dict[tuple[str, bool, str | None], tuple[NamedNode, _Facets]] = {}
+        """The node of each unit name already built (``agency``), by its arguments, and the
+        facets that name gave it."""
+        self.built_paths: dict[tuple[str, ...], NamedNode | None] = {}
+        """The innermost indicator of each path already built (``indicator``)."""
         self.indicators: set[str] = set()
         self.depth = 0
         self.stats = _Stats()
-        self.agency_facets: dict[str, tuple[str | None, NamedNode | None]] = {}
+        self.agency_facets: dict[str, _Facets] = {}
         """Every agency the ledger names: IRI → (agency type IRI, owning jurisdiction)."""
         self.issuer: tuple[NamedNode, str] | None = None
         """The issuing body's node and canonical name, once built: the body of the internal
@@ -184,21 +207,38 @@ class _Builder:
         self.jurisdiction_iri = self._jurisdiction(place) if place else None
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        quad = Quad(s, p, o, self.graph)
+        quad = (s, p, o)
         scope = self.scope
         if scope is not None and (
-            s.value == scope or s.value.startswith(scope + "/") or (isinstance(o, NamedNode) and o.value == scope)
+            (subject := s.value) == scope
+            or subject.startswith(self.under_scope)
+            or (isinstance(o, NamedNode) and o.value == scope)
         ):
             self.quads[quad] = None
         elif quad not in self.shared:
             self.shared.add(quad)
             self.quads[quad] = None
 
-    def _handed(self) -> list[Quad]:
+    def _handed(self) -> list[_Triple]:
         """The quads added since the last call, in the order they were first added."""
         out = list(self.quads)
         self.quads.clear()
         return out
+
+    def chunks(self) -> Iterator[list[Quad]]:
+        """The ledger's quads, each once, in small lists: the ledger's own first, then each
+        task's, then the levels and statistics that need every task."""
+        graph = self.graph
+        for chunk in self._chunks():
+            yield [Quad(s, p, o, graph) for s, p, o in chunk]
+
+    def lines(self) -> Iterator[list[str]]:
+        """The quads of ``chunks`` as N-Triples lines (without their graph and newline), made
+        from the terms without making the quads: a loading worker writes nothing else, and a
+        quad whose object is a literal costs pyoxigraph ten times what one naming a node does
+        to make."""
+        for chunk in self._chunks():
+            yield [f"{s} {p} {o} ." for s, p, o in chunk]
 
     def _jurisdiction(self, place: JurisdictionInfo) -> NamedNode:
         parent = self._jurisdiction(place.parent) if place.parent is not None else None
@@ -229,6 +269,23 @@ class _Builder:
         return self._jurisdiction(place)
 
     def agency(self, name: str, *, is_group: bool = False, printed: str | None = None) -> NamedNode:
+        """The node of a unit the ledger names, its quads added the first time. A ledger names
+        its few dozen units again in every row: what a name is built into depends only on the
+        arguments, the ledger and its issuer (``body_of``), and its quads are the agency's and
+        its places' (never a task's, so all are written once), so a name built before is not
+        built again: only its facets are set again, as building it would (two spellings of one
+        body may give it different facets, and the last one named counts). The memory is
+        cleared when the issuer becomes known."""
+        known = self.built_agencies.get((name, is_group, printed))
+        if known is not None:
+            node, facets = known
+            self.agency_facets[node.value] = facets
+            return node
+        node = self._agency(name, is_group=is_group, printed=printed)
+        self.built_agencies[(name, is_group, printed)] = (node, self.agency_facets[node.value])
+        return node
+
+    def _agency(self, name: str, *, is_group: bool, printed: str | None) -> NamedNode:
         resolved = resolve_agency(name, jurisdiction=self.place.name if self.place else None, issuer=self.record.issuer)
         owner = self._owner(resolved.label, group=resolved.is_group or is_group)
         node = NamedNode(iris.agency(jurisdiction_key=owner.value if owner is not None else None, name=resolved.key))
@@ -270,9 +327,8 @@ class _Builder:
             agencies=len(self.agency_facets),
         )
 
-    def chunks(self) -> Iterator[list[Quad]]:
-        """The ledger's quads, each once, in small lists: the ledger's own first, then each
-        task's, then the levels and statistics that need every task."""
+    def _chunks(self) -> Iterator[list[_Triple]]:
+        """``chunks``, each quad as its (subject, predicate, object)."""
         record = self.record
         ledger = NamedNode(iris.ledger(self.lid))
         self.add(ledger, RDF_TYPE, zw("Ledger"))
@@ -289,6 +345,7 @@ class _Builder:
             )
             if not name.is_group:
                 self.issuer = (issuer, name.label)
+                self.built_agencies.clear()
         if record.year:
             self.add(ledger, zw("year"), typed(record.year, "gYear"))
         if record.doc_number:
@@ -305,6 +362,7 @@ class _Builder:
         yield self._handed()
         for position, (task, key) in enumerate(zip(record.tasks, keys, strict=True), start=1):
             self.scope = iris.task(self.lid, key)
+            self.under_scope = self.scope + "/"
             self.task(ledger, scheme, position, task, key=key)
             self.scope = None
             yield self._handed()
@@ -394,7 +452,18 @@ class _Builder:
         (一、… （二）…) is labelled with its words alone; the number goes to skos:notation, as a
         zw:IndicatorNotation that also holds the numbers of the numbered headings above it (二.（二）:
         numbering restarts under each heading, and a notation identifies a concept in its
-        scheme), and the heading as printed stays its skos:altLabel."""
+        scheme), and the heading as printed stays its skos:altLabel.
+
+        Every task under a heading has its path: a path is built once (its quads are the
+        indicators', the levels' and the scheme's, never a task's, so all are written once), and
+        its innermost indicator is remembered for the next task under it."""
+        if path in self.built_paths:
+            return self.built_paths[path]
+        node = self._indicator(scheme, path)
+        self.built_paths[path] = node
+        return node
+
+    def _indicator(self, scheme: NamedNode, path: tuple[str, ...]) -> NamedNode | None:
         node = None
         numbers: list[str] = []
         for depth in range(1, len(path) + 1):
@@ -529,7 +598,8 @@ def build_ledger(record: LedgerRecord) -> BuiltLedger:
 class StreamedLedger:
     """A ledger built a task at a time: ``chunks()`` yields its quads in small lists, each quad
     once and in the order ``build_ledger`` gives them, so that the caller can write them out as
-    they come; the counts are known once the chunks are exhausted."""
+    they come (``lines()``: the same as N-Triples lines); the counts are known once the chunks
+    are exhausted. A ledger is streamed once, by one of the two."""
 
     def __init__(self, record: LedgerRecord) -> None:
         self._builder = _Builder(record)
@@ -539,6 +609,9 @@ class StreamedLedger:
 
     def chunks(self) -> Iterator[list[Quad]]:
         return self._builder.chunks()
+
+    def lines(self) -> Iterator[list[str]]:
+        return self._builder.lines()
 
     @property
     def tasks(self) -> int:

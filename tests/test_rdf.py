@@ -220,3 +220,74 @@ def test_a_ledger_without_jurisdiction_tallies_agency_types_without_that_dimensi
     (tally,) = finance
     assert tally.value.startswith(unplaced + "/")
     assert not _objects(store, tally.value, ZW + "tallyJurisdiction")
+
+
+def _corpus_and_samples(samples) -> list:
+    from pathlib import Path
+
+    corpus = Path(__file__).parent / "data" / "corpus"
+    return [*samples.values(), *sorted(corpus.glob("*/ledgers/*"))]
+
+
+def test_remembered_units_and_paths_build_what_building_every_mention_builds(samples, monkeypatch):
+    """The builder builds a unit name and an indicator path once per ledger: the same quads,
+    in the same order, with the same counts, as building them at every mention. Two spellings
+    of one body, named in turn (A, B, A), leave the facets of the last one named."""
+    from pathlib import Path
+
+    from zwgk.model import LedgerRecord, Role, TaskRecord, UnitCell
+    from zwgk.ontology import builder
+
+    # 秘书处 of this issuer and 河南省人民防空办公室秘书处 are one body, typed by each spelling
+    # differently (an internal division, a civil air defence body).
+    spellings = LedgerRecord(
+        source_path=Path("x.txt"),
+        source_file="x.txt",
+        sha256="0" * 64,
+        layout="tsv",
+        jurisdiction="河南省",
+        issuer="河南省人民防空办公室",
+        year=2021,
+        tasks=[
+            TaskRecord(
+                text=f"任务{n}",
+                line=n,
+                indicators=("一、公开", heading),
+                units=[UnitCell(text=unit, role=role, line=n)],
+            )
+            for n, (heading, unit, role) in enumerate(
+                [
+                    ("（一）预算", "秘书处", Role.LEAD),
+                    ("（一）预算", "河南省人民防空办公室秘书处、各处室", Role.RESPONSIBLE),
+                    ("（二）社保", "秘书处（牵头）、指挥处", Role.LEAD),
+                ],
+                start=1,
+            )
+        ],
+    )
+    records = [read_ledger(path) for path in _corpus_and_samples(samples)] + [spellings]
+    remembered = [build_ledger(record) for record in records]
+    monkeypatch.setattr(
+        builder._Builder,
+        "agency",
+        lambda self, name, *, is_group=False, printed=None: self._agency(name, is_group=is_group, printed=printed),
+    )
+    monkeypatch.setattr(builder._Builder, "indicator", builder._Builder._indicator)
+    for record, built in zip(records, remembered, strict=True):
+        each = build_ledger(record)
+        assert (each.quads, each.tasks, each.indicators, each.agencies) == (
+            built.quads,
+            built.tasks,
+            built.indicators,
+            built.agencies,
+        ), record.source_file
+
+
+def test_streamed_lines_are_the_quads_as_n_triples(samples):
+    """What a loading worker writes (``lines``) is ``build_ledger``'s quads, in order."""
+    from zwgk.ontology.builder import stream_ledger
+
+    for path in _corpus_and_samples(samples):
+        record = read_ledger(path)
+        lines = [line for chunk in stream_ledger(record).lines() for line in chunk]
+        assert lines == [f"{q.subject} {q.predicate} {q.object} ." for q in build_ledger(record).quads], path.name

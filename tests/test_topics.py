@@ -246,3 +246,26 @@ def test_importing_topics_does_not_load_jieba():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_word_edges_read_from_runs_are_those_of_the_whole_text():
+    """jieba is asked only for the run around a term (``Words.edge``): at every offset the
+    answer is the one the words of the whole text give, across punctuation, spaces, Latin
+    letters and digits, CR LF, and the terms that hold a 、."""
+    from zwgk.analysis.lexicon import cut
+    from zwgk.analysis.topics import Words
+
+    texts = [
+        "公开国民生产总值统计",
+        "按照“谁起草、谁解读”原则，做好政策解读\r\n及时回应关切。",
+        "2021年GDP增长6.5%，民生支出占比80%以上 (含 COVID-19 防控)",
+        "\r\r\n  加强指导、监督、检查\t督查、审计公开",
+        "",
+    ]
+    for text in texts:
+        edges, offset = {0}, 0
+        for word in cut(text):
+            offset += len(word)
+            edges.add(offset)
+        words = Words.of(text)
+        assert [i for i in range(len(text) + 1) if words.edge(i)] == sorted(edges), text
