@@ -210,8 +210,9 @@ def _reference_keys(results) -> set[tuple]:
     return {(str(r.focus), r.path, r.component, r.severity, r.shape) for r in results}
 
 
-ALIGNED_QUERIES = ("aligned-tasks",)
-"""Saved queries that read alignments: timed on the store once ``align`` has run."""
+ALIGNED_QUERIES = ("aligned-tasks", "coverage-gaps", "template-following")
+"""Saved queries that read alignments or the clusters made with them: timed on the store once
+``align`` has run (before it they answer from no clusters at all)."""
 
 
 def run_size(
