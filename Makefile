@@ -7,6 +7,7 @@ DEMO_STORE := zwgk-data
 
 .PHONY: demo test stress bench clean test-virtuoso
 
+# The venv with zwgk installed editable and its test tools, made again when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip "setuptools>=77" wheel
@@ -42,18 +43,21 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 # The long fuzz and kill loops: the same tests as in `make test`, run for much longer.
+stress: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+	ZWGK_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_reliability_fuzz.py -m "not slow"
+
 # Installs Debian's virtuoso-opensource if needed, runs it on a fresh database in a temporary
 # folder and sends it the same load → query round trip as the embedded store (tests/test_remote.py).
 test-virtuoso: $(STAMP)
 	command -v virtuoso-t >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource)
 	ZWGK_TEST_VIRTUOSO=start $(BIN)/python -m pytest -q -m virtuoso tests/test_remote.py
 
-stress: $(STAMP)
-	$(BIN)/python -m pytest -q -m slow
-
+# The national-scale benchmark (bench/run.py): measurements printed and written to
+# bench/results.json, never asserted.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
-	ZWGK_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q tests/test_reliability_fuzz.py -m "not slow"
 
+# Removes the venv, the demo's store and the packaging leftovers.
 clean:
 	rm -rf $(VENV) $(DEMO_STORE) build dist *.egg-info

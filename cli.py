@@ -59,6 +59,20 @@ class ZwgkGroup(click.Group):
     into one line and status 130, and a reader that closed the pipe (``| head``) into a quiet
     end."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's ``main``, so that the process ends with the status chosen here (130 for
+        Ctrl-C) under ``python -m zwgk.cli`` too. CPython takes a KeyboardInterrupt that ends
+        code run by ``exec()`` or ``eval()`` of a string for an unhandled one even when a caller
+        handles it, and an interpreter started with ``-m`` then ends by sending itself SIGINT
+        whatever ``sys.exit`` said: its parent sees it killed by the signal (-2), not 130.
+        Ctrl-C lands there often, since dataclasses and named tuples are built with ``exec()``
+        while the commands' modules import. An ``exec()`` that completes clears that record;
+        a KeyboardInterrupt that truly leaves ``main`` is recorded again by the interpreter."""
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            exec("")
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

@@ -438,6 +438,43 @@ def test_one_ctrl_c_stops_a_parallel_load_quietly(tmp_path, many_ledgers, delay)
         ledger_ids(store)
 
 
+CTRL_C_IN_EXEC = """\
+import signal
+
+from zwgk.cli import main
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@main.command("ctrl-c-in-exec")
+def ctrl_c_in_exec():
+    exec("import signal\\nsignal.raise_signal(signal.SIGINT)\\nfor _ in range(10**8): pass")
+
+
+main()
+"""
+
+
+def test_ctrl_c_while_exec_runs_ends_with_130_under_python_m(tmp_path):
+    """Ctrl-C that lands while a dataclass or named tuple is being built (their methods are
+    made by ``exec()`` of a string, some 280 times in a load as its modules import) is one line
+    and status 130 too. Under ``python -m`` such a load printed the line and then ended killed
+    by SIGINT (-2): the parallel-load stress loop below failed that way on busy machines. SIGINT
+    raises KeyboardInterrupt in the child as in a terminal, even when the tests run with it
+    ignored."""
+    (tmp_path / "ctrl_c_in_exec.py").write_text(CTRL_C_IN_EXEC)
+    done = subprocess.run(
+        [sys.executable, "-m", "ctrl_c_in_exec", "ctrl-c-in-exec"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 130, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.startswith("zwgk:")] == ["zwgk: interrupted (Ctrl-C)"]
+
+
 INTERRUPTED_WITHIN = 2.0
 """Seconds from one Ctrl-C to the end of an interrupted parallel load, readers stopped, in the
 stress loop below: the readers are told at once and stopped within a second."""
