@@ -615,7 +615,7 @@ def _negotiate(accept: str) -> str:
     return min(ranked)[2] if ranked else "json"
 
 
-def _result_order(result: Any) -> tuple[int, int, str, str]:
+def _result_order(result: Any) -> tuple[int, int, str, str, str, str, str, str]:
     from ..shapes.report import result_order
 
     return result_order(result)

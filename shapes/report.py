@@ -394,12 +394,19 @@ class ValidationReport:
         return turtle.decode("utf-8")
 
 
-def result_order(result: ValidationResult) -> tuple[int, int, str, str]:
+def result_order(result: ValidationResult) -> tuple[int, int, str, str, str, str, str, str]:
+    """Reading order (line, task, shape), then every field that tells two results apart, so
+    that the report is the same whichever store gave the quads in whichever order (a remote
+    store lists a task's two lead units the other way round)."""
     return (
         result.source_line if result.source_line is not None else 1 << 30,
         result.task_position if result.task_position is not None else 1 << 30,
         result.subject_label or "",
         result.shape,
+        result.focus_node,
+        result.path or "",
+        result.value_nt or result.value or "",
+        result.constraint,
     )
 
 

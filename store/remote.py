@@ -58,6 +58,9 @@ RETRIES = 3
 RETRY_STATUS = (502, 503, 504)
 
 _RESULTS_JSON = "application/sparql-results+json"
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+"""Virtuoso sends this header (its ``ResultSetMaxRows``) when it stopped an answer at its row
+limit: rows past the limit, if any, are not sent, and nothing else in the answer says so."""
 _GRAPH_TYPES = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
 
 
@@ -207,6 +210,9 @@ class RemoteStore:
             self._authorize_ahead(request)
         try:
             with self._opener.open(request, timeout=TIMEOUT) as response:
+                limit = response.headers.get(MAX_ROWS_HEADER)
+                if limit is not None:
+                    raise _cut_at_limit(url, limit)
                 return response.status, response.headers.get("Content-Type", ""), response.read()
         except urllib.error.HTTPError as exc:
             if missing_ok and exc.code == 404:
@@ -323,7 +329,15 @@ class RemoteStore:
                 raise ValueError("the answer's form does not match the query's")
             if hasattr(results, "variables"):
                 # Solutions are parsed lazily: read them once now so that garbage fails here.
-                list(results)
+                try:
+                    list(results)
+                except SyntaxError:
+                    relabelled = _relabel_blank_nodes(data) if fmt == QueryResultsFormat.JSON else None
+                    if relabelled is None:
+                        raise
+                    data = relabelled
+                    results = parse_query_results(data, format=fmt)
+                    list(results)
                 results = parse_query_results(data, format=fmt)
             return results
         except (SyntaxError, ValueError) as exc:
@@ -465,6 +479,38 @@ def _same_graph(stored: list[Any], lines: list[str], graph: str) -> bool:
     ours.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
     theirs.canonicalize(CanonicalizationAlgorithm.UNSTABLE)
     return set(ours) == set(theirs)
+
+
+def _relabel_blank_nodes(data: bytes) -> bytes | None:
+    """A JSON answer whose blank nodes are relabelled ``b0``, ``b1``… in order of first
+    appearance, or None if it has none. Virtuoso labels them ``nodeID://b10006``, which is not a
+    blank node label and which pyoxigraph refuses; a label only tells blank nodes apart within one
+    answer, so a one-to-one renaming keeps its meaning."""
+    import json
+
+    try:
+        answer = json.loads(data)
+        bindings = answer["results"]["bindings"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    labels: dict[str, str] = {}
+    for binding in bindings:
+        for term in binding.values() if isinstance(binding, dict) else ():
+            if isinstance(term, dict) and term.get("type") == "bnode":
+                term["value"] = labels.setdefault(str(term.get("value")), f"b{len(labels)}")
+    return json.dumps(answer, ensure_ascii=False).encode("utf-8") if labels else None
+
+
+def _cut_at_limit(url: str, limit: str) -> StoreError:
+    """An answer the server stopped at its row limit is an error, not a shorter answer: a
+    national table cut at 10,000 rows (Virtuoso's default) would pass for the whole table."""
+    return StoreError(
+        f"the SPARQL store at {url} stopped its answer at its limit of {limit} rows ({MAX_ROWS_HEADER}), "
+        "so rows past it were not sent: raise the limit (Virtuoso: ResultSetMaxRows in the [SPARQL] "
+        "section of virtuoso.ini) or ask for fewer rows (a parameter, or LIMIT and OFFSET)",
+        message_zh=f"SPARQL 数据库 {url} 的结果在其上限 {limit} 行处被截断（{MAX_ROWS_HEADER}），之后的行没有返回："
+        "请调高上限（Virtuoso：virtuoso.ini 中 [SPARQL] 一节的 ResultSetMaxRows），或缩小查询范围（参数，或 LIMIT 与 OFFSET）",
+    )
 
 
 class _Transient(Exception):

@@ -1,11 +1,13 @@
 """A store reached over SPARQL 1.1 Protocol + Graph Store Protocol: a real ``oxigraph serve`` on
 127.0.0.1 gets the same load → query round trip as the embedded store, with identical results.
-The same round trip runs against Virtuoso in ``make test-virtuoso`` (ZWGK_TEST_VIRTUOSO names
-its endpoint)."""
+The same round trip runs against Debian's Virtuoso whenever ``virtuoso-t`` is installed (``.ci/run``
+installs it; ZWGK_TEST_VIRTUOSO=URL uses a Virtuoso already running instead), with each saved
+query a test of its own."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -15,6 +17,7 @@ import pytest
 from pyoxigraph import BlankNode
 
 from zwgk.errors import StoreError
+from zwgk.ontology.iris import ONTOLOGY_GRAPH
 from zwgk.pipeline import load_paths
 from zwgk.queries import saved as sparql
 from zwgk.serve.oxigraph import _answers, oxigraph_binary
@@ -101,8 +104,9 @@ def _stable(quads) -> set:
     return {q for q in quads if not isinstance(q.subject, BlankNode) and not isinstance(q.object, BlankNode)}
 
 
-def round_trip(remote: RemoteStore, embedded: LedgerStore, samples) -> None:
-    """Load the samples into the remote store, then compare everything with the embedded store."""
+def round_trip(remote: RemoteStore, embedded: LedgerStore, samples, *, queries: bool = True) -> None:
+    """Load the samples into the remote store, then compare everything with the embedded store
+    (every saved query's answer too, unless ``queries`` is false)."""
     report = load_paths(remote, list(samples.values()))
     assert sorted(s.status for s in report.summaries) == ["new"] * 5
     again = load_paths(remote, list(samples.values()))
@@ -113,17 +117,9 @@ def round_trip(remote: RemoteStore, embedded: LedgerStore, samples) -> None:
     # Validation over the remote store (pyshacl over each ledger's quads) gives the embedded
     # store's report (the compiled engine) result for result.
     assert validate_store(remote).as_dict() == validate_store(embedded).as_dict()
-    for query in sparql.catalogue():
-        values = PARAMETERS.get(query.name, {})
-        got = sparql.run(remote, query, values=values).values()
-        want = sparql.run(embedded, query, values=values).values()
-        column = CONCATENATED.get(query.name)
-        if column is not None:  # GROUP_CONCAT's order is each store's own
-            got, want = (
-                [row[:column] + (frozenset(row[column].split("; ")),) + row[column + 1 :] for row in rows]
-                for rows in (got, want)
-            )
-        assert got == want, query.name
+    if queries:
+        for query in sparql.catalogue():
+            assert_same_answer(remote, embedded, query.name)
     shiquan = "2021-ab5383965a"
     remote_quads = list(remote.quads(ledger_ids=[shiquan], include_ontology=False))
     embedded_quads = list(embedded.quads(ledger_ids=[shiquan], include_ontology=False))
@@ -133,6 +129,21 @@ def round_trip(remote: RemoteStore, embedded: LedgerStore, samples) -> None:
     before = sparql.run(remote, sparql.adhoc_query(count)).values()
     assert sparql.run(remote, sparql.find_query("search-tasks"), values={"keyword": INJECTION}).rows == ()
     assert sparql.run(remote, sparql.adhoc_query(count)).values() == before
+
+
+def assert_same_answer(remote: RemoteStore, embedded: LedgerStore, name: str) -> None:
+    """The saved query answers the same rows in the same order on both stores."""
+    query = sparql.find_query(name)
+    values = PARAMETERS.get(name, {})
+    got = sparql.run(remote, query, values=values).values()
+    want = sparql.run(embedded, query, values=values).values()
+    column = CONCATENATED.get(name)
+    if column is not None:  # GROUP_CONCAT's order is each store's own
+        got, want = (
+            [row[:column] + (frozenset(row[column].split("; ")),) + row[column + 1 :] for row in rows]
+            for rows in (got, want)
+        )
+    assert got == want, name
 
 
 @pytest.mark.server
@@ -199,47 +210,113 @@ def test_unreachable_store_is_a_clear_error():
             remote.ledgers()
 
 
-@pytest.fixture()
-def virtuoso_endpoint(tmp_path, monkeypatch):
-    """ZWGK_TEST_VIRTUOSO=start runs Debian's virtuoso-t on a fresh database in a temporary folder
-    (its ini is the packaged one with the paths and ports changed); any other value is the
-    endpoint of a Virtuoso already running."""
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    setting = os.environ["ZWGK_TEST_VIRTUOSO"]
-    if setting != "start":
-        yield setting
-        return
-    import re
-
-    template = Path("/etc/virtuoso-opensource-7/virtuoso.ini").read_text(encoding="utf-8")
-    sql_port, http_port = free_port(), free_port()
-    ini = re.sub(r"/var/lib/virtuoso-opensource-7/db", str(tmp_path), template)
-    ini = re.sub(r"(?m)^ServerPort(\s*)=\s*1111", f"ServerPort\\1= {sql_port}", ini)
-    ini = re.sub(r"(?m)^ServerPort(\s*)=\s*8890", f"ServerPort\\1= {http_port}", ini)
-    (tmp_path / "virtuoso.ini").write_text(ini, encoding="utf-8")
-    process = subprocess.Popen(
-        ["virtuoso-t", "+foreground", "+configfile", str(tmp_path / "virtuoso.ini")],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"127.0.0.1:{http_port}"
-    deadline = time.monotonic() + 120
-    while not _answers("127.0.0.1", http_port):
-        assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "virtuoso.log").read_text()
-        time.sleep(0.5)
-    yield (
-        f"query=http://{base}/sparql update=http://dba:dba@{base}/sparql-auth "
-        f"store=http://dba:dba@{base}/sparql-graph-crud-auth?graph-uri="
-    )
-    process.terminate()
-    process.wait(timeout=60)
+def _virtuoso_setting() -> str | None:
+    """How to reach a Virtuoso: ZWGK_TEST_VIRTUOSO (``start``, or an endpoint), else ``start``
+    when ``virtuoso-t`` is installed."""
+    setting = os.environ.get("ZWGK_TEST_VIRTUOSO")
+    if setting:
+        return setting
+    return "start" if shutil.which("virtuoso-t") else None
 
 
-@pytest.mark.virtuoso
-@pytest.mark.skipif(not os.environ.get("ZWGK_TEST_VIRTUOSO"), reason="make test-virtuoso starts Virtuoso")
-def test_round_trip_on_virtuoso(virtuoso_endpoint, embedded, samples):
+needs_virtuoso = pytest.mark.skipif(
+    _virtuoso_setting() is None, reason="virtuoso-t is not installed (.ci/run and make test-virtuoso install it)"
+)
+
+
+@pytest.fixture(scope="module")
+def virtuoso_endpoint(tmp_path_factory):
+    """A Virtuoso for this module's tests: Debian's virtuoso-t on a fresh database in a temporary
+    folder (its ini is the packaged one with the paths and ports changed), or the endpoint that
+    ZWGK_TEST_VIRTUOSO names."""
+    setting = _virtuoso_setting()
+    assert setting is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        if setting != "start":
+            yield setting
+            return
+        import re
+
+        folder = tmp_path_factory.mktemp("virtuoso")
+        template = Path("/etc/virtuoso-opensource-7/virtuoso.ini").read_text(encoding="utf-8")
+        sql_port, http_port = free_port(), free_port()
+        ini = re.sub(r"/var/lib/virtuoso-opensource-7/db", str(folder), template)
+        ini = re.sub(r"(?m)^ServerPort(\s*)=\s*1111", f"ServerPort\\1= {sql_port}", ini)
+        ini = re.sub(r"(?m)^ServerPort(\s*)=\s*8890", f"ServerPort\\1= {http_port}", ini)
+        (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
+        process = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"127.0.0.1:{http_port}"
+            deadline = time.monotonic() + 120
+            while not _answers("127.0.0.1", http_port):
+                assert process.poll() is None and time.monotonic() < deadline, (folder / "virtuoso.log").read_text()
+                time.sleep(0.5)
+            yield (
+                f"query=http://{base}/sparql update=http://dba:dba@{base}/sparql-auth "
+                f"store=http://dba:dba@{base}/sparql-graph-crud-auth?graph-uri="
+            )
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(virtuoso_endpoint, embedded, samples):
+    """The Virtuoso with the samples loaded (and what was there before removed), after the round
+    trip of loading, validation and quads."""
     with RemoteStore.open(virtuoso_endpoint) as remote:
         for info in remote.ledgers():
             remote.remove([info.id])
-        round_trip(remote, embedded, samples)
+        round_trip(remote, embedded, samples, queries=False)
+        yield remote
+
+
+@pytest.mark.virtuoso
+@needs_virtuoso
+def test_round_trip_on_virtuoso(virtuoso, embedded):
+    assert [info.id for info in virtuoso.ledgers()] == [info.id for info in embedded.ledgers()]
+
+
+@pytest.mark.virtuoso
+@needs_virtuoso
+@pytest.mark.parametrize("name", [q.name for q in sparql.catalogue()])
+def test_saved_query_on_virtuoso(virtuoso, embedded, name):
+    # Each query a test of its own, so that one Virtuoso gets wrong names itself. Three were
+    # rewritten for Virtuoso 7.2 (requirements-compare, topic-coverage, template-following: see
+    # their comments); at N = 3,000 it still gets some wrong (bench/README.md).
+    assert_same_answer(virtuoso, embedded, name)
+
+
+@pytest.mark.virtuoso
+@needs_virtuoso
+def test_an_answer_cut_at_the_servers_row_limit_is_an_error(virtuoso):
+    # The packaged virtuoso.ini stops answers at 10,000 rows; the samples have 22,757 triples.
+    if _virtuoso_setting() != "start":
+        pytest.skip("the limit is that of a Virtuoso this test did not configure")
+    everything = sparql.adhoc_query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    with pytest.raises(StoreError, match=r"stopped its answer at its limit of 10000 rows .*ResultSetMaxRows"):
+        sparql.run(virtuoso, everything)
+    counted = sparql.run(virtuoso, sparql.adhoc_query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    assert int(counted.values()[0][0]) > 10_000
+
+
+@pytest.mark.virtuoso
+@needs_virtuoso
+def test_blank_nodes_in_a_virtuoso_answer(virtuoso, embedded):
+    # Virtuoso labels blank nodes nodeID://b…, which is no blank node label: they are relabelled,
+    # one label per node, and the answer is the embedded store's up to the labels. The
+    # ontology's are read (OWL lists and restrictions); Virtuoso has graphs of its own too.
+    query = sparql.adhoc_query(
+        f"SELECT ?node (COUNT(*) AS ?triples) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?node ?p ?o }} "
+        "FILTER(isBlank(?node)) } GROUP BY ?node"
+    )
+    got, want = (sparql.run(store, query).rows for store in (virtuoso, embedded))
+    assert all(isinstance(row[0], BlankNode) for row in got)
+    assert len({row[0] for row in got}) == len(got) == len(want) > 0
+    assert sorted(int(row[1].value) for row in got) == sorted(int(row[1].value) for row in want)
